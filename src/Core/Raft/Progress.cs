@@ -1,0 +1,31 @@
+namespace Cairn.Core.Raft;
+
+/// <summary>The leader's view of one follower's log (Raft §5.3: nextIndex and matchIndex).</summary>
+internal sealed class Progress
+{
+    public ulong Match;
+    public ulong Next;
+    /// <summary>Probe: one append at a time until the follower's position is known. Replicate: pipeline.</summary>
+    public bool Replicating;
+    /// <summary>In probe state, an append is outstanding; wait for its answer or the next heartbeat.</summary>
+    public bool ProbeSent;
+    public int Inflight;
+    /// <summary>Heard from since the last CheckQuorum round.</summary>
+    public bool RecentActive;
+    /// <summary>Heartbeats since Match last advanced while the follower lags; resets a stalled pipeline.</summary>
+    public int Stalled;
+    /// <summary>Highest ReadIndex round this follower acknowledged.</summary>
+    public ulong ReadRoundAcked;
+
+    public Progress(ulong next) => Next = next;
+
+    public bool Paused(int inflightMax) => Replicating ? Inflight >= inflightMax : ProbeSent;
+
+    public void BecomeProbe()
+    {
+        Replicating = false;
+        ProbeSent = false;
+        Inflight = 0;
+        Next = Match + 1;
+    }
+}

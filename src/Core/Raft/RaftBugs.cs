@@ -1,0 +1,44 @@
+namespace Cairn.Core.Raft;
+
+/// <summary>
+/// Planted Raft bugs (canaries). Each is off by default and internal to Cairn, so only the simulator
+/// (via InternalsVisibleTo) can switch one on: host configuration cannot reach it.
+/// </summary>
+internal sealed class RaftBugs
+{
+    /// <summary>A bug-free configuration.</summary>
+    public static readonly RaftBugs None = new();
+
+    /// <summary>Commit entries of earlier terms by counting replicas (Raft Figure 8).</summary>
+    public bool CommitPreviousTermByCount { get; init; }
+
+    /// <summary>Quorum is n/2 instead of n/2+1.</summary>
+    public bool QuorumOffByOne { get; init; }
+
+    /// <summary>A conflicting entry overwrites in place and the conflicting suffix stays (Raft §5.3).</summary>
+    public bool NoTruncateOnConflict { get; init; }
+
+    /// <summary>A follower commits up to leaderCommit even past the prefix this append verified.</summary>
+    public bool CommitBeyondVerified { get; init; }
+
+    /// <summary>Messages from an older term are processed as if current.</summary>
+    public bool AcceptStaleTerm { get; init; }
+
+    /// <summary>A node grants its vote to any candidate in a term, even after voting for another.</summary>
+    public bool DoubleVote { get; init; }
+
+    /// <summary>A candidate counts every grant message, so a duplicated grant counts twice.</summary>
+    public bool CountDuplicateVotes { get; init; }
+
+    /// <summary>A follower sets its commit index to leaderCommit even when that moves it backwards.</summary>
+    public bool CommitIndexRegresses { get; init; }
+
+    /// <summary>Committed entries are applied before they are durable on this node.</summary>
+    public bool ApplyBeforeDurable { get; init; }
+
+    /// <summary>The runtime writes the hard state without term and vote, so a restart forgets its vote.</summary>
+    public bool VoteNotPersisted { get; init; }
+
+    /// <summary>The runtime sends votes and append acknowledgements before the write they depend on is synced.</summary>
+    public bool AckBeforeSync { get; init; }
+}

@@ -1,0 +1,62 @@
+using Cairn.Core.Raft.Wire;
+
+namespace Cairn.Core.Raft;
+
+public sealed partial class RaftNode
+{
+    private int _grantMessages;
+
+    /// <summary>Raft §5.2: a follower whose election timeout elapsed becomes a candidate and asks for votes.</summary>
+    private void Campaign()
+    {
+        BecomeCandidate();
+        _votes[Id] = true;
+        _grantMessages = 1;
+        if (Quorum <= 1) { BecomeLeader(); return; }
+        foreach (var peer in _options.Peers)
+        {
+            if (peer == Id) continue;
+            // Sent only once our term and self-vote are durable, so no grant can precede them.
+            Send(new Message { Type = MessageType.MsgVote, To = peer, Index = _log.LastIndex, LogTerm = _log.LastTerm }, afterPersist: true);
+        }
+    }
+
+    /// <summary>Raft §5.2 and §5.4.1: one vote per term, only for a candidate whose log is at least as up to date.</summary>
+    private void HandleVote(Message m)
+    {
+        var free = Vote == m.From || (Vote == 0 && Leader == 0) || _bugs.DoubleVote;
+        if (free && _log.IsUpToDate(m.Index, m.LogTerm))
+        {
+            Vote = m.From;
+            _electionElapsed = 0;
+            Send(new Message { Type = MessageType.MsgVoteResponse, To = m.From }, afterPersist: true);
+            return;
+        }
+        Send(new Message { Type = MessageType.MsgVoteResponse, To = m.From, Reject = true }, afterPersist: false);
+    }
+
+    private void HandleVoteResponse(Message m)
+    {
+        if (Role != RaftRole.Candidate) return;
+        _votes[m.From] = !m.Reject;
+        if (!m.Reject) _grantMessages++;
+        var granted = _bugs.CountDuplicateVotes ? _grantMessages : _votes.Values.Count(v => v);
+        var rejected = _votes.Values.Count(v => !v);
+        if (granted >= Quorum) BecomeLeader();
+        else if (rejected >= Quorum) BecomeFollower(Term, 0);
+    }
+
+    /// <summary>Raft §5.3 and §8: a new leader resets follower progress and appends a no-op of its own term.</summary>
+    private void BecomeLeader()
+    {
+        Role = RaftRole.Leader;
+        Leader = Id;
+        _progress.Clear();
+        foreach (var peer in _options.Peers)
+            if (peer != Id) _progress[peer] = new Progress(_log.LastIndex + 1) { RecentActive = true };
+        ResetTimers();
+        _termStartIndex = _log.LastIndex + 1;
+        _log.Append(new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNoop });
+        BroadcastAppend(sendIfEmpty: true);
+    }
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Cairn.Core.Raft.Wire;
+
+namespace Cairn.Core.Raft;
+
+/// <summary>The outcome of <see cref="RaftNode.Propose"/>.</summary>
+/// <param name="Accepted">True when the entry was appended to the leader's log.</param>
+/// <param name="Index">The entry's index when accepted.</param>
+/// <param name="Term">The entry's term when accepted.</param>
+/// <param name="Error">Why the proposal was refused, when not accepted.</param>
+public readonly record struct ProposeResult(bool Accepted, ulong Index, ulong Term, string? Error);
+
+public sealed partial class RaftNode
+{
+    private ulong _termStartIndex;
+    private int _checkQuorumElapsed;
+
+    private void TickLeader()
+    {
+        if (++_checkQuorumElapsed >= _options.ElectionTicks)
+        {
+            _checkQuorumElapsed = 0;
+            if (!CheckQuorum()) { BecomeFollower(Term, 0); return; }
+        }
+        if (++_heartbeatElapsed < _options.HeartbeatTicks) return;
+        _heartbeatElapsed = 0;
+        BroadcastHeartbeat();
+    }
+
+    /// <summary>A leader that has not heard from a quorum within an election timeout steps down,
+    /// so a partitioned leader stops serving ReadIndex and leases.</summary>
+    private bool CheckQuorum()
+    {
+        var active = 1;
+        foreach (var peer in _options.Peers)
+        {
+            if (peer == Id) continue;
+            var pr = _progress[peer];
+            if (pr.RecentActive) active++;
+            pr.RecentActive = false;
+        }
+        return active >= Quorum;
+    }
+
+    /// <summary>Appends a client command to the leader's log (Raft §5.3).</summary>
+    public ProposeResult Propose(byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (Role != RaftRole.Leader) return new(false, 0, 0, "not leader");
+        if (data.Length > _options.ProposalBytesMax)
+            return new(false, 0, 0, $"proposal of {data.Length} bytes exceeds ProposalBytesMax {_options.ProposalBytesMax}");
+        if (_log.LastIndex - _log.Committed >= (ulong)_options.UncommittedEntriesMax)
+            return new(false, 0, 0, $"leader has {_options.UncommittedEntriesMax} uncommitted entries (UncommittedEntriesMax)");
+        var entry = new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNormal, Data = Google.Protobuf.ByteString.CopyFrom(data) };
+        _log.Append(entry);
+        BroadcastAppend(sendIfEmpty: false);
+        if (Quorum <= 1 && MaybeCommit()) { }
+        return new(true, entry.Index, entry.Term, null);
+    }
+
+    private void BroadcastAppend(bool sendIfEmpty)
+    {
+        foreach (var peer in _options.Peers)
+            if (peer != Id) SendAppend(peer, sendIfEmpty);
+    }
+
+    private void BroadcastHeartbeat()
+    {
+        foreach (var peer in _options.Peers)
+        {
+            if (peer == Id) continue;
+            var pr = _progress[peer];
+            if (pr.Match < _log.LastIndex && ++pr.Stalled >= 3) { pr.BecomeProbe(); pr.Stalled = 0; }
+            Send(new Message { Type = MessageType.MsgHeartbeat, To = peer, Commit = Math.Min(pr.Match, _log.Committed), Context = _readRound }, afterPersist: false);
+        }
+    }
+
+    private void SendAppend(ulong to, bool sendIfEmpty)
+    {
+        var pr = _progress[to];
+        if (pr.Paused(_options.InflightAppendsMax)) return;
+        var prev = pr.Next - 1;
+        var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, _options.AppendEntriesMax);
+        if (entries.Count == 0 && !sendIfEmpty) return;
+        var m = new Message { Type = MessageType.MsgAppend, To = to, Index = prev, LogTerm = _log.Term(prev), Commit = _log.Committed };
+        m.Entries.AddRange(entries);
+        Send(m, afterPersist: false);
+        if (pr.Replicating && entries.Count > 0)
+        {
+            pr.Next = entries[^1].Index + 1;
+            pr.Inflight++;
+        }
+        else pr.ProbeSent = true;
+    }
+
+    private void HandleAppendResponse(Message m)
+    {
+        if (Role != RaftRole.Leader) return;
+        var pr = _progress[m.From];
+        pr.RecentActive = true;
+        if (m.Reject)
+        {
+            // Raft §5.3: back off nextIndex, using the follower's last index as a hint. A reject for an
+            // append we no longer have outstanding is stale and ignored.
+            if (pr.Replicating ? m.Index <= pr.Match : m.Index != pr.Next - 1) return;
+            pr.Next = Math.Max(pr.Match + 1, Math.Min(m.Index, m.RejectHint + 1));
+            pr.Replicating = false;
+            pr.ProbeSent = false;
+            pr.Inflight = 0;
+            SendAppend(m.From, sendIfEmpty: true);
+            return;
+        }
+        if (pr.Inflight > 0) pr.Inflight--;
+        if (m.Index > pr.Match)
+        {
+            pr.Match = m.Index;
+            pr.Stalled = 0;
+        }
+        if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
+        if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight = 0; }
+        if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
+        SendAppend(m.From, sendIfEmpty: false);
+    }
+
+    private void HandleHeartbeatResponse(Message m)
+    {
+        if (Role != RaftRole.Leader) return;
+        var pr = _progress[m.From];
+        pr.RecentActive = true;
+        pr.ProbeSent = false;
+        if (m.Context > pr.ReadRoundAcked) pr.ReadRoundAcked = m.Context;
+        if (pr.Match < _log.LastIndex) SendAppend(m.From, sendIfEmpty: true);
+        ReleaseConfirmedReads();
+    }
+
+    /// <summary>Raft §5.3/§5.4.2: commit the highest index stored on a quorum, but only if it is from the
+    /// current term. The leader counts itself only up to its own durable index.</summary>
+    private bool MaybeCommit()
+    {
+        Span<ulong> matches = stackalloc ulong[_options.Peers.Count];
+        var i = 0;
+        foreach (var peer in _options.Peers)
+            matches[i++] = peer == Id ? _log.Stable : _progress[peer].Match;
+        matches.Sort();
+        var quorum = Math.Max(1, Quorum);
+        var candidate = matches[matches.Length - quorum];
+        if (candidate <= _log.Committed) return false;
+        if (_log.Term(candidate) != Term && !_bugs.CommitPreviousTermByCount) return false;
+        Debug.Assert(candidate <= _log.LastIndex);
+        _log.CommitTo(candidate);
+        ReleaseConfirmedReads();
+        return true;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Cairn.Core.Determinism;
+using Cairn.Core.Raft.Wire;
+
+namespace Cairn.Core.Raft;
+
+/// <summary>
+/// A sans-IO Raft node (Raft paper §5). Inputs: <see cref="Tick"/>, <see cref="Step"/>,
+/// <see cref="Propose"/>, <see cref="RequestReadIndex"/> and storage completions via
+/// <see cref="OnPersisted"/>. Outputs: a <see cref="Ready"/> taken with <see cref="TakeReady"/>.
+/// Single-threaded and deterministic given the injected <see cref="IRandomSource"/>.
+/// </summary>
+public sealed partial class RaftNode
+{
+    /// <summary>Most committed entries handed out for apply in one Ready.</summary>
+    public const int ApplyBatchMax = 256;
+
+    private readonly RaftOptions _options;
+    private readonly IRandomSource _random;
+    private readonly RaftBugs _bugs;
+    private readonly RaftLog _log;
+    private readonly Dictionary<ulong, Progress> _progress = new();
+    private readonly Dictionary<ulong, bool> _votes = new();
+    private readonly List<Message> _messagesNow = new();
+    private readonly List<Message> _messagesAfterPersist = new();
+    private readonly List<ReadState> _readStates = new();
+    private HardState _handedOutHardState;
+    private int _electionElapsed;
+    private int _heartbeatElapsed;
+    private int _electionTimeout;
+
+    /// <summary>Creates a node from its durable state (empty for a fresh node).</summary>
+    /// <param name="options">Static configuration.</param>
+    /// <param name="random">The injected randomness for election timeouts.</param>
+    /// <param name="hardState">The recovered hard state, or null for a fresh node.</param>
+    /// <param name="log">The recovered durable log, contiguous from index 1.</param>
+    public RaftNode(RaftOptions options, IRandomSource random, HardState? hardState, IReadOnlyList<Entry> log)
+        : this(options, random, hardState, log, RaftBugs.None)
+    {
+    }
+
+    internal RaftNode(RaftOptions options, IRandomSource random, HardState? hardState, IReadOnlyList<Entry> log, RaftBugs bugs)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _random = random;
+        _bugs = bugs;
+        hardState ??= new HardState();
+        _log = new RaftLog(log, hardState.Commit);
+        Term = Math.Max(hardState.Term, _log.LastTerm);
+        Vote = hardState.Term == Term ? hardState.Vote : 0;
+        _handedOutHardState = new HardState { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };
+        BecomeFollower(Term, 0);
+    }
+
+    /// <summary>This node's id.</summary>
+    public ulong Id => _options.Id;
+    /// <summary>The current term (Raft §5.1).</summary>
+    public ulong Term { get; private set; }
+    /// <summary>The candidate voted for in <see cref="Term"/>, or 0.</summary>
+    public ulong Vote { get; private set; }
+    /// <summary>The leader this node follows in <see cref="Term"/>, or 0 when unknown.</summary>
+    public ulong Leader { get; private set; }
+    /// <summary>The current role.</summary>
+    public RaftRole Role { get; private set; }
+    /// <summary>The highest index known committed.</summary>
+    public ulong CommitIndex => _log.Committed;
+    /// <summary>The highest index handed out for apply.</summary>
+    public ulong AppliedIndex => _log.Applied;
+    /// <summary>The highest index known durable on this node's disk.</summary>
+    public ulong StableIndex => _log.Stable;
+    /// <summary>The index of the last entry in the log.</summary>
+    public ulong LastIndex => _log.LastIndex;
+    /// <summary>The term of the last entry in the log.</summary>
+    public ulong LastTerm => _log.LastTerm;
+    /// <summary>The term of the entry at <paramref name="index"/>, or 0 when absent.</summary>
+    public ulong TermAt(ulong index) => _log.Term(index);
+    /// <summary>The entry at <paramref name="index"/> (1 ≤ index ≤ <see cref="LastIndex"/>).</summary>
+    public Entry EntryAt(ulong index) => _log.At(index);
+    /// <summary>Members of the configuration.</summary>
+    public IReadOnlyList<ulong> Peers => _options.Peers;
+
+    private int Quorum => _bugs.QuorumOffByOne ? _options.Peers.Count / 2 : _options.Peers.Count / 2 + 1;
+
+    /// <summary>Advances logical time by one tick: elections for followers and candidates, heartbeats for leaders.</summary>
+    public void Tick()
+    {
+        if (Role == RaftRole.Leader) TickLeader();
+        else if (++_electionElapsed >= _electionTimeout) Campaign();
+    }
+
+    /// <summary>Starts applying after <paramref name="index"/>, for a state machine that already holds that prefix.</summary>
+    public void SetApplied(ulong index) => _log.SetApplied(index);
+
+    /// <summary>Storage reports that the write ending at <paramref name="index"/> with <paramref name="term"/> is durable.</summary>
+    public void OnPersisted(ulong index, ulong term)
+    {
+        _log.StableTo(index, term);
+        if (Role == RaftRole.Leader && MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
+    }
+
+    /// <summary>Handles one message from a peer (Raft §5.1: terms first, then by role).</summary>
+    public void Step(Message m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        if (m.To != Id || !_options.Peers.Contains(m.From)) return;
+        if (m.Term > Term)
+        {
+            var leader = m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat ? m.From : 0;
+            BecomeFollower(m.Term, leader);
+        }
+        else if (m.Term < Term && !_bugs.AcceptStaleTerm)
+        {
+            // A deposed leader learns the newer term from our answer and steps down.
+            if (m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat)
+                Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Reject = true, Index = m.Index, RejectHint = _log.LastIndex }, afterPersist: false);
+            return;
+        }
+
+        switch (m.Type)
+        {
+            case MessageType.MsgVote: HandleVote(m); break;
+            case MessageType.MsgVoteResponse: HandleVoteResponse(m); break;
+            case MessageType.MsgAppend: HandleAppend(m); break;
+            case MessageType.MsgHeartbeat: HandleHeartbeat(m); break;
+            case MessageType.MsgAppendResponse: HandleAppendResponse(m); break;
+            case MessageType.MsgHeartbeatResponse: HandleHeartbeatResponse(m); break;
+        }
+    }
+
+    private void Send(Message m, bool afterPersist)
+    {
+        m.From = Id;
+        if (m.Term == 0) m.Term = Term;
+        (afterPersist ? _messagesAfterPersist : _messagesNow).Add(m);
+    }
+
+    private void ResetTimers()
+    {
+        _electionElapsed = 0;
+        _heartbeatElapsed = 0;
+        _electionTimeout = _options.ElectionTicks + _random.Next(0, _options.ElectionTicks);
+    }
+
+    private void BecomeFollower(ulong term, ulong leader)
+    {
+        if (term != Term) Vote = 0;
+        Term = term;
+        Role = RaftRole.Follower;
+        Leader = leader;
+        _progress.Clear();
+        _pendingReads.Clear();
+        ResetTimers();
+    }
+
+    private void BecomeCandidate()
+    {
+        Debug.Assert(Role != RaftRole.Leader, "a leader never campaigns");
+        Term++;
+        Vote = Id;
+        Role = RaftRole.Candidate;
+        Leader = 0;
+        _votes.Clear();
+        ResetTimers();
+    }
+}

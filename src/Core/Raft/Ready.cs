@@ -1,0 +1,43 @@
+using Cairn.Core.Raft.Wire;
+
+namespace Cairn.Core.Raft;
+
+/// <summary>A read whose index the leader has confirmed with a quorum (Raft §8, ReadIndex).</summary>
+/// <param name="RequestId">The caller's id for the read.</param>
+/// <param name="Index">The read may be served once the state machine has applied this index.</param>
+public readonly record struct ReadState(ulong RequestId, ulong Index);
+
+/// <summary>
+/// Everything a <see cref="RaftNode"/> asks its driver to do, as data. Ordering contract:
+/// <list type="number">
+/// <item><see cref="MessagesNow"/> may be sent at once (the leader's appends do not depend on its own write).</item>
+/// <item><see cref="HardState"/> and <see cref="Entries"/> are written and synced together; the disk log is
+/// truncated before the first entry's index. Writes complete in submission order.</item>
+/// <item><see cref="MessagesAfterPersist"/> leave only once this write and every earlier one is durable.</item>
+/// <item>Then the driver reports <see cref="RaftNode.OnPersisted"/>.</item>
+/// <item><see cref="CommittedEntries"/> are applied in order; they are already durable on this node.</item>
+/// </list>
+/// </summary>
+public sealed class Ready
+{
+    /// <summary>Messages that may be sent immediately.</summary>
+    public List<Message> MessagesNow { get; } = new();
+
+    /// <summary>Messages (votes, append acknowledgements) that may leave only after the write is durable.</summary>
+    public List<Message> MessagesAfterPersist { get; } = new();
+
+    /// <summary>Hard state to persist, or null when unchanged.</summary>
+    public HardState? HardState { get; internal set; }
+
+    /// <summary>Entries to persist, contiguous; the disk drops any entry at or after the first one's index.</summary>
+    public List<Entry> Entries { get; internal set; } = new();
+
+    /// <summary>Committed, durable entries to apply, in index order.</summary>
+    public List<Entry> CommittedEntries { get; internal set; } = new();
+
+    /// <summary>Reads confirmed by a quorum.</summary>
+    public List<ReadState> ReadStates { get; } = new();
+
+    /// <summary>True when the driver must write something to disk for this Ready.</summary>
+    public bool MustPersist => HardState is not null || Entries.Count > 0;
+}

@@ -1,0 +1,69 @@
+using Cairn.Core.Raft;
+using Cairn.Core.Raft.Wire;
+
+namespace Cairn.Core.Runtime;
+
+public sealed partial class NodeRuntime
+{
+    /// <summary>Carries out every pending Ready, honouring its ordering contract.</summary>
+    private void Drain()
+    {
+        while (!Stopped && Raft.HasReady)
+        {
+            var ready = Raft.TakeReady();
+            Observer?.OnReady(Raft.Id, ready);
+            foreach (var m in ready.MessagesNow) SendNow(m);
+            Persist(ready);
+            Apply(ready.CommittedEntries);
+            foreach (var read in ready.ReadStates) QueueRead(read);
+            ServeReads();
+        }
+    }
+
+    private void Persist(Ready ready)
+    {
+        var after = ready.MessagesAfterPersist;
+        if (_bugs.AckBeforeSync)
+        {
+            foreach (var m in after) SendNow(m);
+            after = new List<Message>();
+        }
+        if (ready.MustPersist)
+        {
+            var hardState = ready.HardState;
+            if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
+            var write = new DiskWrite(++_writeSeq, hardState, ready.Entries);
+            var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
+            _writes.Enqueue(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after));
+            _disk.Submit(write);
+        }
+        else if (_writes.Count > 0)
+        {
+            // Depends on writes still in flight (for example a repeated append of entries not yet synced).
+            _writes.Last().Messages.AddRange(after);
+        }
+        else
+        {
+            foreach (var m in after) SendNow(m);
+        }
+    }
+
+    private void Apply(List<Entry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            byte[]? result = null;
+            if (entry.Type == EntryType.EntryNormal && entry.Index > _stateMachine.AppliedIndex)
+                result = _stateMachine.Apply(entry.Index, entry.Data.Span);
+            Observer?.OnApplied(Raft.Id, entry);
+            AnswerProposal(entry, result);
+        }
+    }
+
+    private void AnswerProposal(Entry entry, byte[]? result)
+    {
+        if (!_proposals.Remove(entry.Index, out var pending)) return;
+        if (pending.Term == entry.Term) Reply(pending.RequestId, ClientOutcome.Applied, entry.Index, result);
+        else Reply(pending.RequestId, ClientOutcome.Dropped, entry.Index, error: "log slot taken by another leader's entry");
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Cairn.Core.Determinism;
+using Cairn.Core.Raft;
+using Cairn.Core.Raft.Wire;
+using Cairn.Core.StateMachine;
+using Cairn.Core.Wire;
+
+namespace Cairn.Core.Runtime;
+
+/// <summary>
+/// Drives one <see cref="RaftNode"/> through the network, disk and clock seams and a replicated
+/// <see cref="IStateMachine"/>. The simulator and the host both use this class, so the persistence
+/// contract is enforced in exactly one place: acknowledgements leave only after their write is durable,
+/// and clients are answered only after their entry is committed and applied.
+/// </summary>
+public sealed partial class NodeRuntime
+{
+    /// <summary>Most client proposals awaiting their entry's apply on one node.</summary>
+    public const int PendingProposalsMax = 8192;
+
+    private readonly INetwork _network;
+    private readonly ILogDisk _disk;
+    private readonly IStateMachine _stateMachine;
+    private readonly IClientReplySink _replies;
+    private readonly RaftBugs _bugs;
+    private readonly Queue<PendingWrite> _writes = new();
+    private readonly SortedDictionary<ulong, (ulong RequestId, ulong Term)> _proposals = new();
+    private long _writeSeq;
+
+    private sealed record PendingWrite(long Id, ulong LastIndex, ulong LastTerm, List<Message> Messages);
+
+    /// <summary>Starts a node from whatever its disk holds.</summary>
+    public NodeRuntime(RaftOptions options, IRandomSource random, INetwork network, ILogDisk disk,
+        IStateMachine stateMachine, IClientReplySink replies, INodeObserver? observer = null)
+        : this(options, random, network, disk, stateMachine, replies, observer, RaftBugs.None)
+    {
+    }
+
+    internal NodeRuntime(RaftOptions options, IRandomSource random, INetwork network, ILogDisk disk,
+        IStateMachine stateMachine, IClientReplySink replies, INodeObserver? observer, RaftBugs bugs)
+    {
+        _network = network;
+        _disk = disk;
+        _stateMachine = stateMachine;
+        _replies = replies;
+        _bugs = bugs;
+        Observer = observer;
+        var durable = disk.Load();
+        Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs);
+        Raft.SetApplied(stateMachine.AppliedIndex);
+        Drain();
+    }
+
+    /// <summary>The Raft core, for inspection. Drive it only through this runtime.</summary>
+    public RaftNode Raft { get; }
+
+    /// <summary>Observer of outputs, or null.</summary>
+    public INodeObserver? Observer { get; }
+
+    /// <summary>True once the node fail-stopped (an fsync failed); it accepts no further input.</summary>
+    public bool Stopped { get; private set; }
+
+    /// <summary>Why the node fail-stopped.</summary>
+    public string? StopReason { get; private set; }
+
+    /// <summary>Frames that failed to decode (corrupt or malformed) and were dropped.</summary>
+    public long DroppedFrames { get; private set; }
+
+    /// <summary>Advances the node's logical time by one tick.</summary>
+    public void Tick()
+    {
+        if (Stopped) return;
+        Raft.Tick();
+        Drain();
+    }
+
+    /// <summary>Handles one frame from the network; corrupt or malformed frames are counted and dropped.</summary>
+    public void Receive(ReadOnlySpan<byte> frame)
+    {
+        if (Stopped) return;
+        var message = FrameCodec.TryDecode(frame, out _);
+        if (message is null) { DroppedFrames++; return; }
+        Raft.Step(message);
+        Drain();
+    }
+
+    /// <summary>Proposes a client command; the reply arrives through the sink once it is applied or refused.</summary>
+    public void Propose(ulong requestId, byte[] command)
+    {
+        if (Stopped) return;
+        if (_proposals.Count >= PendingProposalsMax)
+        {
+            Reply(requestId, ClientOutcome.Rejected, error: $"{PendingProposalsMax} proposals pending (PendingProposalsMax)");
+            return;
+        }
+        var result = Raft.Propose(command);
+        if (!result.Accepted)
+        {
+            var outcome = Raft.Role == RaftRole.Leader ? ClientOutcome.Rejected : ClientOutcome.NotLeader;
+            Reply(requestId, outcome, error: result.Error);
+            return;
+        }
+        _proposals[result.Index] = (requestId, result.Term);
+        Drain();
+    }
+
+    /// <summary>The disk made write <paramref name="writeId"/> (and every earlier one) durable.</summary>
+    public void OnDiskWriteDurable(long writeId)
+    {
+        if (Stopped) return;
+        var write = _writes.Dequeue();
+        Debug.Assert(write.Id == writeId, "disk writes must complete in submission order");
+        foreach (var m in write.Messages) SendNow(m);
+        if (write.LastIndex > 0) Raft.OnPersisted(write.LastIndex, write.LastTerm);
+        Drain();
+    }
+
+    /// <summary>
+    /// The disk could not make a write durable (fsync failed). After fsyncgate, no process can know what
+    /// reached the platter, so the node fail-stops instead of carrying on with unknown durability.
+    /// </summary>
+    public void OnDiskWriteFailed(long writeId, string reason)
+    {
+        Stopped = true;
+        StopReason = $"disk write {writeId} failed: {reason}";
+    }
+
+    private void Reply(ulong requestId, ClientOutcome outcome, ulong index = 0, byte[]? result = null, string? error = null) =>
+        _replies.OnReply(new ClientReply(requestId, outcome, index, result, Raft.Leader, error));
+
+    private void SendNow(Message m) => _network.Send(Raft.Id, m.To, FrameCodec.Encode(m));
+}

@@ -1,0 +1,42 @@
+using Cairn.Core.Raft.Wire;
+
+namespace Cairn.Core.Runtime;
+
+/// <summary>Sends frames to peers. Delivery is best effort: frames may be lost, duplicated or reordered.</summary>
+public interface INetwork
+{
+    /// <summary>Queues <paramref name="frame"/> for delivery to node <paramref name="to"/>.</summary>
+    void Send(ulong from, ulong to, byte[] frame);
+}
+
+/// <summary>A node's local clock. Only durations measured on it matter; it may be skewed or jump.</summary>
+public interface IClock
+{
+    /// <summary>Milliseconds on this node's clock.</summary>
+    long NowMs { get; }
+}
+
+/// <summary>One atomic batch for the Raft log disk: truncate at the first entry's index, append, set hard state, sync.</summary>
+/// <param name="Id">Sequence number; completions are reported in this order.</param>
+/// <param name="HardState">Hard state to store, or null to keep the stored one.</param>
+/// <param name="Entries">Contiguous entries; stored entries at or after the first one's index are dropped.</param>
+public sealed record DiskWrite(long Id, HardState? HardState, IReadOnlyList<Entry> Entries);
+
+/// <summary>What a node finds on its disk when it starts.</summary>
+/// <param name="HardState">The stored hard state, or null on a fresh disk.</param>
+/// <param name="Entries">The stored log, contiguous from index 1.</param>
+public sealed record DurableState(HardState? HardState, IReadOnlyList<Entry> Entries);
+
+/// <summary>
+/// The Raft log's durable storage. <see cref="Submit"/> returns at once; the driver later calls
+/// <see cref="NodeRuntime.OnDiskWriteDurable"/> (in submission order) or
+/// <see cref="NodeRuntime.OnDiskWriteFailed"/>. Every record carries a checksum.
+/// </summary>
+public interface ILogDisk
+{
+    /// <summary>Loads the durable state; throws <see cref="InvalidDataException"/> when it is corrupt.</summary>
+    DurableState Load();
+
+    /// <summary>Starts a write and its sync.</summary>
+    void Submit(DiskWrite write);
+}

@@ -1,0 +1,21 @@
+using System.Buffers.Binary;
+using System.Numerics;
+
+namespace Cairn.Core.Wire;
+
+/// <summary>CRC-32C (Castagnoli), hardware-accelerated where the CPU supports it. Guards every frame and record.</summary>
+public static class Crc32C
+{
+    /// <summary>Computes the CRC-32C of <paramref name="data"/>.</summary>
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        while (data.Length >= 8)
+        {
+            crc = BitOperations.Crc32C(crc, BinaryPrimitives.ReadUInt64LittleEndian(data));
+            data = data[8..];
+        }
+        foreach (var b in data) crc = BitOperations.Crc32C(crc, b);
+        return ~crc;
+    }
+}
