@@ -1,0 +1,27 @@
+using Cairn.Core.Raft;
+
+namespace Cairn.Simulation.Canaries;
+
+/// <summary>A planted bug the simulator can switch on to prove a checker can fail.</summary>
+/// <param name="Name">The name used with <c>--bug</c>.</param>
+/// <param name="Description">What the bug does.</param>
+/// <param name="Raft">The Raft switches it sets.</param>
+internal sealed record Canary(string Name, string Description, RaftBugs Raft);
+
+/// <summary>Every canary, in a fixed order.</summary>
+internal static class CanaryCatalog
+{
+    /// <summary>All canaries.</summary>
+    public static IReadOnlyList<Canary> All { get; } = new[]
+    {
+        new Canary("vote-not-persisted", "term and vote are not written to disk, so a restarted node can vote twice in a term", new RaftBugs { VoteNotPersisted = true }),
+        new Canary("figure8-commit", "a leader commits entries of earlier terms by counting replicas (Raft Figure 8)", new RaftBugs { CommitPreviousTermByCount = true }),
+        new Canary("ack-before-sync", "votes and append acknowledgements leave before the disk write is synced", new RaftBugs { AckBeforeSync = true }),
+        new Canary("quorum-off-by-one", "a quorum is n/2 instead of n/2+1", new RaftBugs { QuorumOffByOne = true }),
+    };
+
+    /// <summary>Finds a canary by name, or throws <see cref="ArgumentException"/> listing the valid names.</summary>
+    public static Canary Find(string name) =>
+        All.FirstOrDefault(c => c.Name == name)
+        ?? throw new ArgumentException($"unknown bug '{name}'; known: {string.Join(", ", All.Select(c => c.Name))}");
+}

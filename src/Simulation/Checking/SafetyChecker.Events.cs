@@ -1,0 +1,100 @@
+using Cairn.Core.Raft;
+using Cairn.Simulation.World;
+
+namespace Cairn.Simulation.Checking;
+
+public sealed partial class SafetyChecker
+{
+    /// <summary>Inspects one node after an event touched it.</summary>
+    public void AfterEvent(SimNode node)
+    {
+        var raft = node.Raft;
+        if (raft is null) return;
+        var track = _tracks[node.Id];
+        if (raft.Role == RaftRole.Leader) CheckLeader(node.Id, raft, track);
+        if (raft.CommitIndex < track.Commit && track.Incarnation == node.Incarnation)
+            _violations.Report("CommitMonotonic", $"commit index fell from {track.Commit} to {raft.CommitIndex}", node.Id);
+        if (raft.CommitIndex > track.Commit || track.Incarnation != node.Incarnation) CheckCommitted(node.Id, raft, track.Commit);
+        track.Commit = raft.CommitIndex;
+        track.Incarnation = node.Incarnation;
+        track.Term = raft.Term;
+        track.Role = raft.Role;
+    }
+
+    /// <summary>Raft §5.2 election safety, and §5.4 leader completeness for a leader new in its term.</summary>
+    private void CheckLeader(int node, RaftNode raft, NodeTrack track)
+    {
+        if (_leaderOfTerm.TryGetValue(raft.Term, out var other))
+        {
+            if (other != node)
+                _violations.Report("ElectionSafety", $"nodes {other} and {node} are both leader in term {raft.Term}", other, node);
+            return;
+        }
+        _leaderOfTerm[raft.Term] = node;
+        for (var i = 0; i < _committed.Count; i++)
+        {
+            var index = (ulong)i + 1;
+            if (raft.TermAt(index) != _committed[i].Term)
+            {
+                _violations.Report("LeaderCompleteness",
+                    $"leader of term {raft.Term} lacks committed entry {index} (term {_committed[i].Term}); it has term {raft.TermAt(index)}", node);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Committed prefixes agree across nodes and over time.</summary>
+    private void CheckCommitted(int node, RaftNode raft, ulong from)
+    {
+        for (var index = from + 1; index <= raft.CommitIndex; index++)
+        {
+            var e = raft.EntryAt(index);
+            var entry = new CommittedEntry(e.Term, EntryDigest.Of(e), EntryDigest.OfPayload(0, e.Data.Span));
+            if (index <= (ulong)_committed.Count)
+            {
+                var known = _committed[(int)index - 1];
+                if (known.Digest != entry.Digest)
+                {
+                    _violations.Report("CommittedPrefixAgreement",
+                        $"node {node} committed ({index}, term {e.Term}) but ({index}, term {known.Term}) was committed before", node);
+                    return;
+                }
+            }
+            else _committed.Add(entry);
+        }
+    }
+
+    /// <summary>
+    /// After a crash: every committed entry must still be durable on a quorum, or a later leader could
+    /// be elected without it (the persistence contract).
+    /// </summary>
+    public void AfterCrash(int crashed)
+    {
+        var quorum = _nodes.Count / 2 + 1;
+        for (var i = 0; i < _committed.Count; i++)
+        {
+            var copies = 0;
+            foreach (var n in _nodes)
+            {
+                var terms = n.Disk.DurableTerms;
+                if (i < terms.Count && terms[i] == _committed[i].Term) copies++;
+            }
+            if (copies < quorum)
+            {
+                _violations.Report("CommittedEntryDurable",
+                    $"committed entry {i + 1} (term {_committed[i].Term}) is durable on {copies} nodes after node {crashed} crashed; quorum is {quorum}", crashed);
+                return;
+            }
+        }
+    }
+
+    /// <summary>A client was told its command applied at <paramref name="index"/>: it must be the committed entry there.</summary>
+    public void OnAcknowledged(int client, ulong index, ulong payloadDigest)
+    {
+        var committed = CommittedPayload(index);
+        if (committed is null)
+            _violations.Report("AcknowledgedCommandCommitted", $"client {client} acknowledged at index {index}, which is not committed");
+        else if (committed != payloadDigest)
+            _violations.Report("AcknowledgedCommandCommitted", $"client {client} acknowledged at index {index}, which holds another command");
+    }
+}

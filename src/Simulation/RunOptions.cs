@@ -1,0 +1,40 @@
+using Cairn.Simulation.Faults;
+
+namespace Cairn.Simulation;
+
+/// <summary>Everything that defines one simulation run. The same options give the same trace hash.</summary>
+public sealed record RunOptions
+{
+    /// <summary>The root seed; every random choice in the run derives from it.</summary>
+    public ulong Seed { get; init; } = 1;
+    /// <summary>Cluster size.</summary>
+    public int Nodes { get; init; } = 5;
+    /// <summary>Length of the fault phase in simulated ms; the heal and liveness phase follow.</summary>
+    public long DurationMs { get; init; } = 120_000;
+    /// <summary>The fault mix.</summary>
+    public FaultMode Faults { get; init; } = FaultMode.Standard;
+    /// <summary>A canary to switch on, by name (see <c>cairn-sim bugs</c>), or null.</summary>
+    public string? Bug { get; init; }
+    /// <summary>Simulated clients.</summary>
+    public int Clients { get; init; } = 5;
+    /// <summary>Mean think time between a client's operations, in ms.</summary>
+    public int ClientThinkMs { get; init; } = 100;
+    /// <summary>The workload name.</summary>
+    public string Workload { get; init; } = "register";
+    /// <summary>After the heal, how long the cluster has to elect a leader and commit a new command.</summary>
+    public long LivenessBoundMs { get; init; } = 30_000;
+    /// <summary>Local tick interval of every node, in ms.</summary>
+    public int TickMs { get; init; } = 100;
+    /// <summary>Where to write the event trace, or null.</summary>
+    public TextWriter? Trace { get; init; }
+
+    /// <summary>The command line that replays this run.</summary>
+    public string ReplayCommand()
+    {
+        var cmd = $"dotnet run --project src/Simulation -- run --seed {Seed} --nodes {Nodes} --duration {DurationMs / 1000}s --faults {Faults.ToString().ToLowerInvariant()}";
+        if (Workload != "register") cmd += $" --workload {Workload}";
+        if (Clients != 5) cmd += $" --clients {Clients}";
+        if (Bug is not null) cmd += $" --bug {Bug}";
+        return cmd;
+    }
+}

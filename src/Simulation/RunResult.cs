@@ -1,0 +1,30 @@
+namespace Cairn.Simulation;
+
+/// <summary>The outcome of one run.</summary>
+public sealed record RunResult
+{
+    /// <summary>The seed.</summary>
+    public required ulong Seed { get; init; }
+    /// <summary>True when no invariant was violated.</summary>
+    public required bool Ok { get; init; }
+    /// <summary>Each violation, rendered with invariant, nodes, time and seed.</summary>
+    public required IReadOnlyList<string> Violations { get; init; }
+    /// <summary>Hash of every processed event; equal across processes for equal options.</summary>
+    public required ulong TraceHash { get; init; }
+    /// <summary>Events processed.</summary>
+    public required long Events { get; init; }
+    /// <summary>Simulated time covered, in ms.</summary>
+    public required long SimulatedMs { get; init; }
+    /// <summary>Wall-clock time the run took, in ms.</summary>
+    public required double WallMs { get; init; }
+    /// <summary>Entries committed.</summary>
+    public required long Committed { get; init; }
+    /// <summary>Client operations acknowledged.</summary>
+    public required long Acknowledged { get; init; }
+    /// <summary>Fault actions the nemesis took.</summary>
+    public required int FaultActions { get; init; }
+    /// <summary>Leaders elected.</summary>
+    public required int LeadersElected { get; init; }
+    /// <summary>The command that replays this run.</summary>
+    public required string ReplayCommand { get; init; }
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using Cairn.Core.Runtime;
+using Cairn.Core.StateMachine;
+using Cairn.Simulation.Checking;
+using Cairn.Simulation.Engine;
+using Cairn.Simulation.World;
+
+namespace Cairn.Simulation.Workloads;
+
+/// <summary>
+/// The <c>register</c> workload: clients propose unique commands to the node they believe leads, with a
+/// timeout and retries (on a timeout, to another node). Each acknowledgement is checked against the
+/// committed log at the acknowledged index.
+/// </summary>
+public sealed class CommandWorkload : IWorkload
+{
+    /// <summary>How long a client waits for an answer before retrying elsewhere, in ms.</summary>
+    public const int RequestTimeoutMs = 1000;
+
+    private const long RetryToken = -1;
+
+    private readonly SimRandom _random;
+    private readonly Dictionary<ulong, int> _clientOfRequest = new();
+    private Client[] _clients = Array.Empty<Client>();
+    private SimWorld _world = null!;
+    private ulong _nextRequestId;
+    private long _firstAckAfterHeal = -1;
+
+    private sealed class Client
+    {
+        public int Index;
+        public ulong Seq;
+        public ulong RequestId;
+        public int Target;
+        public byte[] Command = Array.Empty<byte>();
+        public long IssuedAt;
+    }
+
+    private sealed record Proposal(ulong RequestId, byte[] Command) : ISimRequest
+    {
+        public void Deliver(SimNode node) => node.Runtime!.Propose(RequestId, Command);
+    }
+
+    /// <summary>Creates the workload with its own seeded stream.</summary>
+    public CommandWorkload(SimRandom random) => _random = random;
+
+    /// <inheritdoc />
+    public string Name => "register";
+
+    /// <inheritdoc />
+    public long Acknowledged { get; private set; }
+
+    /// <inheritdoc />
+    public IStateMachine CreateStateMachine() => new CommandLogStateMachine();
+
+    /// <inheritdoc />
+    public void Start(SimWorld world)
+    {
+        _world = world;
+        _clients = Enumerable.Range(0, world.Options.Clients).Select(i => new Client { Index = i, Target = 1 + i % world.Nodes.Count }).ToArray();
+        foreach (var c in _clients) world.Scheduler.After(_random.Next(0, world.Options.ClientThinkMs * 2), Wake(c, 0, null));
+    }
+
+    /// <inheritdoc />
+    public void OnReply(int node, ClientReply reply)
+    {
+        if (!_clientOfRequest.TryGetValue(reply.RequestId, out var client)) return;
+        _world.Scheduler.After(_world.ClientLatency(), Wake(_clients[client], (long)reply.RequestId, reply));
+    }
+
+    /// <inheritdoc />
+    public void OnWake(int client, long token, object? payload)
+    {
+        var c = _clients[client];
+        if (token == 0) { Issue(c, newCommand: true); return; }
+        if (token == RetryToken) { Issue(c, newCommand: false); return; }
+        if ((ulong)token != c.RequestId) return; // a late answer to a request already given up on
+        _clientOfRequest.Remove(c.RequestId);
+        c.RequestId = 0;
+        if (payload is not ClientReply reply)
+        {
+            c.Target = 1 + (c.Target % _world.Nodes.Count); // timed out: try the next node
+            Issue(c, newCommand: false);
+            return;
+        }
+        switch (reply.Outcome)
+        {
+            case ClientOutcome.Applied:
+                Acknowledge(c, reply);
+                _world.Scheduler.After(_random.Next(1, _world.Options.ClientThinkMs * 2), Wake(c, 0, null));
+                return;
+            case ClientOutcome.NotLeader:
+                c.Target = reply.LeaderHint != 0 ? (int)reply.LeaderHint : 1 + (c.Target % _world.Nodes.Count);
+                break;
+        }
+        _world.Scheduler.After(_random.Next(5, 50), Wake(c, RetryToken, null));
+    }
+
+    private void Issue(Client c, bool newCommand)
+    {
+        if (newCommand)
+        {
+            c.Seq++;
+            c.Command = new byte[24];
+            BinaryPrimitives.WriteUInt64LittleEndian(c.Command, (ulong)c.Index + 1);
+            BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(8), c.Seq);
+            BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(16), _random.NextULong());
+            c.IssuedAt = _world.Scheduler.Now;
+        }
+        c.RequestId = ++_nextRequestId;
+        _clientOfRequest[c.RequestId] = c.Index;
+        _world.Scheduler.After(_world.ClientLatency(), new SimEvent(EventKind.ClientRequest, c.Target, 0, c.Index, 0, new Proposal(c.RequestId, c.Command)));
+        _world.Scheduler.After(RequestTimeoutMs, Wake(c, (long)c.RequestId, null));
+    }
+
+    private void Acknowledge(Client c, ClientReply reply)
+    {
+        Acknowledged++;
+        _world.Checker.OnAcknowledged(c.Index, reply.Index, EntryDigest.OfPayload(0, c.Command));
+        if (_world.Healed && c.IssuedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
+        _world.Trace("ack", c.Index, (long)reply.Index);
+    }
+
+    private static SimEvent Wake(Client c, long token, object? payload) => new(EventKind.ClientWake, c.Index, 0, token, 0, payload);
+
+    /// <inheritdoc />
+    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0;
+
+    /// <inheritdoc />
+    public void Finish()
+    {
+    }
+}

@@ -1,0 +1,42 @@
+using Cairn.Core.Runtime;
+using Cairn.Core.StateMachine;
+using Cairn.Simulation.World;
+
+namespace Cairn.Simulation.Workloads;
+
+/// <summary>A request in flight from a simulated client to a node.</summary>
+public interface ISimRequest
+{
+    /// <summary>Hands the request to the node's runtime.</summary>
+    void Deliver(SimNode node);
+}
+
+/// <summary>
+/// Simulated clients and the state machine they drive (FoundationDB's workload: setup, start, check).
+/// </summary>
+public interface IWorkload
+{
+    /// <summary>The workload's name for the CLI.</summary>
+    string Name { get; }
+
+    /// <summary>A fresh state machine for a starting node.</summary>
+    IStateMachine CreateStateMachine();
+
+    /// <summary>Schedules the clients' first actions.</summary>
+    void Start(SimWorld world);
+
+    /// <summary>A node answered a client (called synchronously inside the node's processing).</summary>
+    void OnReply(int node, ClientReply reply);
+
+    /// <summary>A client's timer fired or its reply arrived.</summary>
+    void OnWake(int client, long token, object? payload);
+
+    /// <summary>True once a command issued after <paramref name="healTimeMs"/> was acknowledged.</summary>
+    bool Converged(long healTimeMs);
+
+    /// <summary>End-of-run checks; report violations to the world's log.</summary>
+    void Finish();
+
+    /// <summary>Acknowledged operations so far.</summary>
+    long Acknowledged { get; }
+}

@@ -1,0 +1,85 @@
+using Cairn.Core.Runtime;
+using Cairn.Simulation.Engine;
+
+namespace Cairn.Simulation.World;
+
+/// <summary>
+/// The simulated network: latency distribution, loss, duplication, reordering (through random delays),
+/// corruption, symmetric and one-way partitions, and clogging of nodes or links.
+/// </summary>
+public sealed class SimNetwork : INetwork
+{
+    private readonly Scheduler _scheduler;
+    private readonly SimRandom _random;
+    private readonly bool[,] _blocked;
+    private readonly long[] _nodeClogUntil;
+    private readonly long[,] _linkClogUntil;
+
+    /// <summary>Creates a network for nodes 1..<paramref name="nodes"/>.</summary>
+    public SimNetwork(Scheduler scheduler, SimRandom random, int nodes)
+    {
+        _scheduler = scheduler;
+        _random = random;
+        _blocked = new bool[nodes + 1, nodes + 1];
+        _nodeClogUntil = new long[nodes + 1];
+        _linkClogUntil = new long[nodes + 1, nodes + 1];
+    }
+
+    /// <summary>The current rates.</summary>
+    public NetworkProfile Profile { get; set; } = new();
+
+    /// <summary>Frames sent, dropped, duplicated and corrupted so far.</summary>
+    public long Sent, Dropped, Duplicated, Corrupted;
+
+    /// <summary>True when frames from <paramref name="from"/> to <paramref name="to"/> are cut.</summary>
+    public bool IsBlocked(int from, int to) => _blocked[from, to];
+
+    /// <summary>Cuts (or restores) the one-way link from → to.</summary>
+    public void SetBlocked(int from, int to, bool blocked) => _blocked[from, to] = blocked;
+
+    /// <summary>Restores every link and clears every clog.</summary>
+    public void HealAll()
+    {
+        Array.Clear(_blocked);
+        Array.Clear(_nodeClogUntil);
+        Array.Clear(_linkClogUntil);
+    }
+
+    /// <summary>Delays every frame to or from <paramref name="node"/> until <paramref name="until"/>.</summary>
+    public void ClogNode(int node, long until) => _nodeClogUntil[node] = Math.Max(_nodeClogUntil[node], until);
+
+    /// <summary>Delays every frame on the link from → to until <paramref name="until"/>.</summary>
+    public void ClogLink(int from, int to, long until) => _linkClogUntil[from, to] = Math.Max(_linkClogUntil[from, to], until);
+
+    /// <inheritdoc />
+    public void Send(ulong from, ulong to, byte[] frame)
+    {
+        Sent++;
+        int f = (int)from, t = (int)to;
+        if (_blocked[f, t] || _random.Chance(Profile.DropRate)) { Dropped++; return; }
+        Schedule(f, t, frame);
+        if (_random.Chance(Profile.DuplicateRate)) { Duplicated++; Schedule(f, t, frame); }
+    }
+
+    private void Schedule(int from, int to, byte[] frame)
+    {
+        if (_random.Chance(Profile.CorruptRate))
+        {
+            frame = (byte[])frame.Clone();
+            var bit = _random.Next(0, frame.Length * 8);
+            frame[bit / 8] ^= (byte)(1 << (bit % 8));
+            Corrupted++;
+        }
+        var delay = DrawLatency();
+        var clog = Math.Max(Math.Max(_nodeClogUntil[from], _nodeClogUntil[to]), _linkClogUntil[from, to]);
+        if (clog > _scheduler.Now) delay += clog - _scheduler.Now;
+        _scheduler.After(delay, new SimEvent(EventKind.Deliver, to, 0, from, frame.Length, frame));
+    }
+
+    private long DrawLatency()
+    {
+        var p = Profile;
+        if (_random.Chance(p.TailRate)) return _random.Next(p.LatencyMaxMs, p.TailLatencyMs + 1);
+        return _random.Next(p.LatencyMinMs, p.LatencyMaxMs + 1);
+    }
+}

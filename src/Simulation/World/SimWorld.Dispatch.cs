@@ -1,0 +1,93 @@
+using Cairn.Simulation.Engine;
+using Cairn.Simulation.Workloads;
+
+namespace Cairn.Simulation.World;
+
+public sealed partial class SimWorld
+{
+    private const long PhaseHeal = 1;
+    private const long PhaseUnblock = 2;
+
+    private void Dispatch(in SimEvent e)
+    {
+        switch (e.Kind)
+        {
+            case EventKind.Nemesis: _nemesis?.Act(); return;
+            case EventKind.Phase: OnPhase(e); return;
+            case EventKind.Restart: RestartNode(e.Node); return;
+            case EventKind.ClientWake: Workload.OnWake(e.Node, e.A, e.Payload); return;
+            case EventKind.Resume: return;
+        }
+        var node = Nodes[e.Node - 1];
+        if (!node.Up) return;
+        if (node.PausedUntil > Scheduler.Now)
+        {
+            // A paused process handles nothing; its inputs wait for it (ticks included).
+            Scheduler.After(node.PausedUntil - Scheduler.Now, e);
+            return;
+        }
+        try
+        {
+            DispatchToNode(node, e);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
+        {
+            Violations.Report("NodePanic", $"node {node.Id} panicked: {ex.Message}", node.Id);
+            return;
+        }
+        Checker.AfterEvent(node);
+    }
+
+    private void DispatchToNode(SimNode node, in SimEvent e)
+    {
+        var runtime = node.Runtime!;
+        switch (e.Kind)
+        {
+            case EventKind.Tick:
+                if (e.Incarnation != node.Incarnation) return;
+                runtime.Tick();
+                Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), e);
+                break;
+            case EventKind.Deliver:
+                if (Network.IsBlocked((int)e.A, node.Id)) { Network.Dropped++; return; }
+                runtime.Receive((byte[])e.Payload!);
+                break;
+            case EventKind.DiskDone:
+                if (e.Incarnation != node.Incarnation) return;
+                node.Disk.CompleteThrough(e.A);
+                runtime.OnDiskWriteDurable(e.A);
+                break;
+            case EventKind.ClientRequest:
+                ((ISimRequest)e.Payload!).Deliver(node);
+                break;
+        }
+    }
+
+    private void OnPhase(in SimEvent e)
+    {
+        if (e.A == PhaseUnblock)
+        {
+            if (Healed) return;
+            foreach (var (from, to) in (List<(int, int)>)e.Payload!) Network.SetBlocked(from, to, false);
+            Trace("unblock", 0, e.B);
+            return;
+        }
+        Heal();
+    }
+
+    /// <summary>The final heal: faults stop, links and clocks are restored, every node runs.</summary>
+    private void Heal()
+    {
+        Healed = true;
+        HealTimeMs = Scheduler.Now;
+        Network.HealAll();
+        Network.Profile = new Cairn.Simulation.World.NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 5 };
+        foreach (var node in Nodes)
+        {
+            node.PausedUntil = 0;
+            node.Clock.DriftPpm = 0;
+            if (node.Runtime is null) RestartNode(node.Id);
+        }
+        Trace("heal", 0, HealTimeMs);
+    }
+}
