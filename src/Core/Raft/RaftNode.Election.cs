@@ -13,9 +13,15 @@ public sealed partial class RaftNode
         _votes[Id] = true;
         _grantMessages = 1;
         if (Quorum <= 1) { BecomeLeader(); return; }
+        RetryVoteRequests();
+    }
+
+    /// <summary>Raft §5.1: RPCs are retried until answered, so a candidate re-asks every peer that has not voted.</summary>
+    private void RetryVoteRequests()
+    {
         foreach (var peer in _options.Peers)
         {
-            if (peer == Id) continue;
+            if (peer == Id || _votes.ContainsKey(peer)) continue;
             // Sent only once our term and self-vote are durable, so no grant can precede them.
             Send(new Message { Type = MessageType.MsgVote, To = peer, Index = _log.LastIndex, LogTerm = _log.LastTerm }, afterPersist: true);
         }

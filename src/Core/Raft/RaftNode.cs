@@ -88,6 +88,7 @@ public sealed partial class RaftNode
     {
         if (Role == RaftRole.Leader) TickLeader();
         else if (++_electionElapsed >= _electionTimeout) Campaign();
+        else if (Role == RaftRole.Candidate) RetryVoteRequests();
     }
 
     /// <summary>Starts applying after <paramref name="index"/>, for a state machine that already holds that prefix.</summary>

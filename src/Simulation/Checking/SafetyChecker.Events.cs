@@ -11,7 +11,11 @@ public sealed partial class SafetyChecker
         var raft = node.Raft;
         if (raft is null) return;
         var track = _tracks[node.Id];
-        if (raft.Role == RaftRole.Leader) CheckLeader(node.Id, raft, track);
+        if (raft.Role == RaftRole.Leader)
+        {
+            CheckLeader(node.Id, raft, track);
+            if (track.Incarnation == node.Incarnation) CheckLeaderCommit(node.Id, raft, track);
+        }
         if (raft.CommitIndex < track.Commit && track.Incarnation == node.Incarnation)
             _violations.Report("CommitMonotonic", $"commit index fell from {track.Commit} to {raft.CommitIndex}", node.Id);
         if (raft.CommitIndex > track.Commit || track.Incarnation != node.Incarnation) CheckCommitted(node.Id, raft, track.Commit);
@@ -21,7 +25,7 @@ public sealed partial class SafetyChecker
         track.Role = raft.Role;
     }
 
-    /// <summary>Raft §5.2 election safety, and §5.4 leader completeness for a leader new in its term.</summary>
+    /// <summary>Raft §5.2 election safety, and §5.4 leader completeness (entries committed in earlier terms) for a leader new in its term.</summary>
     private void CheckLeader(int node, RaftNode raft, NodeTrack track)
     {
         if (_leaderOfTerm.TryGetValue(raft.Term, out var other))
@@ -34,7 +38,8 @@ public sealed partial class SafetyChecker
         for (var i = 0; i < _committed.Count; i++)
         {
             var index = (ulong)i + 1;
-            if (raft.TermAt(index) != _committed[i].Term)
+            // Only entries committed in earlier terms bind this leader; a slow election can finish after later commits.
+            if (_committed[i].CommitTerm < raft.Term && raft.TermAt(index) != _committed[i].Term)
             {
                 _violations.Report("LeaderCompleteness",
                     $"leader of term {raft.Term} lacks committed entry {index} (term {_committed[i].Term}); it has term {raft.TermAt(index)}", node);
@@ -49,7 +54,7 @@ public sealed partial class SafetyChecker
         for (var index = from + 1; index <= raft.CommitIndex; index++)
         {
             var e = raft.EntryAt(index);
-            var entry = new CommittedEntry(e.Term, EntryDigest.Of(e), EntryDigest.OfPayload(0, e.Data.Span));
+            var entry = new CommittedEntry(e.Term, EntryDigest.Of(e), EntryDigest.OfPayload(0, e.Data.Span), raft.Term);
             if (index <= (ulong)_committed.Count)
             {
                 var known = _committed[(int)index - 1];

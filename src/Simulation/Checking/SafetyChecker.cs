@@ -20,7 +20,8 @@ public sealed partial class SafetyChecker : INodeObserver
     private readonly Dictionary<(ulong Index, ulong Term), ulong> _chainAt = new();
     private readonly List<CommittedEntry> _committed = new();
 
-    private readonly record struct CommittedEntry(ulong Term, ulong Digest, ulong PayloadDigest);
+    /// <summary>A committed entry and the term of the node that first saw it committed (its committing leader).</summary>
+    private readonly record struct CommittedEntry(ulong Term, ulong Digest, ulong PayloadDigest, ulong CommitTerm);
 
     private sealed class NodeTrack
     {
@@ -52,6 +53,7 @@ public sealed partial class SafetyChecker : INodeObserver
     /// <inheritdoc />
     public void OnReady(ulong node, Ready ready)
     {
+        CheckOutputs(node, ready);
         if (ready.Entries.Count == 0) return;
         var track = _tracks[node];
         var first = (int)ready.Entries[0].Index;

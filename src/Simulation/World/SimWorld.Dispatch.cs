@@ -7,6 +7,7 @@ public sealed partial class SimWorld
 {
     private const long PhaseHeal = 1;
     private const long PhaseUnblock = 2;
+    private const long PhaseCrashQuickly = 3;
 
     private void Dispatch(in SimEvent e)
     {
@@ -65,6 +66,11 @@ public sealed partial class SimWorld
 
     private void OnPhase(in SimEvent e)
     {
+        if (e.A == PhaseCrashQuickly)
+        {
+            if (!Healed) CrashNode(e.Node, restartAfterMs: _pointRandom.Next(1, 50));
+            return;
+        }
         if (e.A == PhaseUnblock)
         {
             if (Healed) return;

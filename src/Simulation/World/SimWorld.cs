@@ -32,6 +32,7 @@ public sealed partial class SimWorld
         for (var id = 1; id <= options.Nodes; id++) nodes.Add(new SimNode(id, new SimDisk(), new SimClock(Scheduler)));
         Nodes = nodes;
         Checker = new SafetyChecker(Nodes, Violations);
+        ArmFaultPoints();
         if (options.Faults != FaultMode.None) _nemesis = new Nemesis(this, SimRandom.Derive(options.Seed, "nemesis"));
     }
 
@@ -100,7 +101,7 @@ public sealed partial class SimWorld
         node.Disk.OnSubmit = id => ScheduleSync(node, id);
         try
         {
-            node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, Checker, _bugs), sm);
+            node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs), sm);
         }
         catch (InvalidDataException e)
         {
