@@ -1,0 +1,38 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Cairn.Simulation.Cli;
+
+/// <summary>Writes the single JSON object that <c>--json</c> promises on stdout.</summary>
+internal static class JsonOutput
+{
+    public static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public static void WriteRun(Utf8JsonWriter w, RunResult r)
+    {
+        w.WriteNumber("seed", r.Seed);
+        w.WriteBoolean("ok", r.Ok);
+        w.WriteStartArray("violations");
+        foreach (var v in r.Violations) w.WriteStringValue(v);
+        w.WriteEndArray();
+        w.WriteString("traceHash", r.TraceHash.ToString("x16"));
+        w.WriteNumber("events", r.Events);
+        w.WriteNumber("simulatedMs", r.SimulatedMs);
+        w.WriteNumber("wallMs", Math.Round(r.WallMs, 3));
+        w.WriteNumber("committed", r.Committed);
+        w.WriteNumber("acknowledged", r.Acknowledged);
+        w.WriteNumber("faultActions", r.FaultActions);
+        w.WriteNumber("leadersElected", r.LeadersElected);
+        w.WriteString("replay", r.ReplayCommand);
+    }
+}

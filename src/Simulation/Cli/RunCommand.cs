@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace Cairn.Simulation.Cli;
+
+/// <summary><c>run --seed N</c>: one seed; exit 0 only without violations.</summary>
+internal static class RunCommand
+{
+    public static Command Build()
+    {
+        var common = new CommonOptions();
+        var seed = new Option<ulong>("--seed") { Description = "The root seed.", Required = true };
+        var trace = new Option<string?>("--trace") { Description = "Write the event trace to this file." };
+        var command = new Command("run", "Run one seed and check every invariant.") { seed, trace };
+        common.AddTo(command);
+        command.SetAction(parse =>
+        {
+            RunOptions options;
+            try { options = common.ToRunOptions(parse, parse.GetValue(seed)); }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            var tracePath = parse.GetValue(trace);
+            using var traceWriter = tracePath is null ? null : new StreamWriter(tracePath);
+            var result = Simulator.Run(options with { Trace = traceWriter });
+            if (parse.GetValue(common.Json)) Console.WriteLine(JsonOutput.Write(w => JsonOutput.WriteRun(w, result)));
+            else PrintHuman(result);
+            return result.Ok ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static void PrintHuman(RunResult r)
+    {
+        Console.WriteLine($"seed {r.Seed}: {(r.Ok ? "ok" : "FAILED")}");
+        Console.WriteLine($"  trace hash   {r.TraceHash:x16}");
+        Console.WriteLine($"  events       {r.Events:N0} in {r.SimulatedMs:N0} simulated ms ({r.WallMs:N0} wall ms, {r.SimulatedMs / Math.Max(r.WallMs, 0.001):N0}x real time)");
+        Console.WriteLine($"  committed    {r.Committed:N0} entries; {r.Acknowledged:N0} client operations acknowledged");
+        Console.WriteLine($"  faults       {r.FaultActions} nemesis actions; {r.LeadersElected} leaders elected");
+        foreach (var v in r.Violations) Console.WriteLine($"  VIOLATION    {v}");
+        if (!r.Ok) Console.WriteLine($"  replay with  {r.ReplayCommand}");
+    }
+}

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Diagnostics;
+
+namespace Cairn.Simulation.Cli;
+
+/// <summary><c>sweep --seeds A..B</c>: many seeds in parallel; exit 0 only if every seed passed.</summary>
+internal static class SweepCommand
+{
+    public static Command Build()
+    {
+        var common = new CommonOptions();
+        var seeds = new Option<string>("--seeds") { Description = "Inclusive seed range A..B.", Required = true };
+        var parallel = new Option<int>("--parallel") { Description = "Worker threads (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("sweep", "Run a range of seeds and report every failure with its replay command.") { seeds, parallel };
+        common.AddTo(command);
+        command.SetAction(parse =>
+        {
+            (ulong From, ulong To) range;
+            RunOptions template;
+            try
+            {
+                range = CommonOptions.ParseSeedRange(parse.GetValue(seeds)!);
+                template = common.ToRunOptions(parse, range.From);
+            }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            var json = parse.GetValue(common.Json);
+            var list = new List<ulong>();
+            for (var s = range.From; s <= range.To && s >= range.From; s++) { list.Add(s); if (s == ulong.MaxValue) break; }
+            var report = Sweep.Execute(template, list, Math.Max(1, parse.GetValue(parallel)), new SweepProgress(list.Count));
+            if (json) Console.WriteLine(JsonOutput.Write(w => WriteJson(w, report)));
+            else PrintHuman(report);
+            return report.Failures.Count == 0 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static void WriteJson(System.Text.Json.Utf8JsonWriter w, SweepReport report)
+    {
+        w.WriteNumber("seeds", report.Seeds);
+        w.WriteNumber("passed", report.Seeds - report.Failures.Count);
+        w.WriteNumber("events", report.Events);
+        w.WriteNumber("wallMs", Math.Round(report.WallMs, 1));
+        w.WriteStartArray("failures");
+        foreach (var f in report.Failures)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("seed", f.Seed);
+            w.WriteString("violation", f.Violations.Count > 0 ? f.Violations[0] : "");
+            w.WriteString("replay", f.ReplayCommand);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    private static void PrintHuman(SweepReport report)
+    {
+        foreach (var f in report.Failures)
+        {
+            Console.WriteLine($"FAIL seed {f.Seed}: {(f.Violations.Count > 0 ? f.Violations[0] : "")}");
+            Console.WriteLine($"     replay: {f.ReplayCommand}");
+        }
+        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s)");
+    }
+}
+
+/// <summary>The outcome of a sweep.</summary>
+internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs);
+
+/// <summary>Runs seeds on worker threads. Each run is single-threaded and independent, so results do not depend on scheduling.</summary>
+internal static class Sweep
+{
+    public static SweepReport Execute(RunOptions template, IReadOnlyList<ulong> seeds, int parallel, SweepProgress? progress)
+    {
+        var failures = new List<RunResult>();
+        long events = 0;
+        var wall = Stopwatch.StartNew();
+        Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
+        {
+            var result = Simulator.Run(template with { Seed = seed });
+            Interlocked.Add(ref events, result.Events);
+            lock (failures) { if (!result.Ok) failures.Add(result); }
+            progress?.Completed(result.Ok);
+        });
+        progress?.Finish();
+        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds);
+    }
+}
+
+/// <summary>A progress line on stderr: redrawn in place on a terminal, every 10% otherwise.</summary>
+internal sealed class SweepProgress(int total)
+{
+    private int _done;
+    private int _failed;
+    private readonly Stopwatch _wall = Stopwatch.StartNew();
+
+    public void Completed(bool ok)
+    {
+        var done = Interlocked.Increment(ref _done);
+        var failed = ok ? Volatile.Read(ref _failed) : Interlocked.Increment(ref _failed);
+        var line = $"[{done}/{total}] {failed} failed, {done / Math.Max(_wall.Elapsed.TotalSeconds, 0.001):N1} seeds/s";
+        if (!Console.IsErrorRedirected) lock (this) Console.Error.Write("\r" + line + "   ");
+        else if (done % Math.Max(1, total / 10) == 0) lock (this) Console.Error.WriteLine(line);
+    }
+
+    public void Finish()
+    {
+        if (!Console.IsErrorRedirected) Console.Error.WriteLine();
+    }
+}
