@@ -34,13 +34,14 @@ public sealed partial class NodeRuntime
             if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
             var write = new DiskWrite(++_writeSeq, hardState, ready.Entries);
             var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
-            _writes.Enqueue(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after));
+            _lastWrite = new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after);
+            _writes.Enqueue(_lastWrite);
             _disk.Submit(write);
         }
         else if (_writes.Count > 0)
         {
             // Depends on writes still in flight (for example a repeated append of entries not yet synced).
-            _writes.Last().Messages.AddRange(after);
+            _lastWrite!.Messages.AddRange(after);
         }
         else
         {

@@ -26,6 +26,7 @@ public sealed partial class NodeRuntime
     private readonly Queue<PendingWrite> _writes = new();
     private readonly SortedDictionary<ulong, (ulong RequestId, ulong Term)> _proposals = new();
     private long _writeSeq;
+    private PendingWrite? _lastWrite;
 
     private sealed record PendingWrite(long Id, ulong LastIndex, ulong LastTerm, List<Message> Messages);
 
@@ -109,7 +110,7 @@ public sealed partial class NodeRuntime
     {
         if (Stopped) return;
         var write = _writes.Dequeue();
-        Debug.Assert(write.Id == writeId, "disk writes must complete in submission order");
+        Debug.Assert(write.Id == writeId, $"disk writes must complete in submission order: expected {write.Id}, got {writeId}");
         foreach (var m in write.Messages) SendNow(m);
         if (write.LastIndex > 0) Raft.OnPersisted(write.LastIndex, write.LastTerm);
         Drain();

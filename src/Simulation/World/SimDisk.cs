@@ -19,6 +19,8 @@ public sealed class SimDisk : ILogDisk
     private readonly List<byte[]> _durable = new();
     private readonly List<(long Id, byte[] Record, LogRecord Decoded)> _volatile = new();
     private readonly List<ulong> _durableTerms = new();
+    private readonly List<Entry> _durableEntries = new();
+    private HardState? _durableHardState;
 
     /// <summary>Called on submit with (write id, record bytes); the world schedules the completion.</summary>
     public Action<long>? OnSubmit { get; set; }
@@ -75,17 +77,18 @@ public sealed class SimDisk : ILogDisk
 
     private void MirrorTerms(LogRecord record)
     {
+        ApplyRecord(record, _durableEntries, ref _durableHardState);
         if (record.Entries.Count == 0) return;
         var first = (int)record.Entries[0].Index;
         if (_durableTerms.Count >= first) _durableTerms.RemoveRange(first - 1, _durableTerms.Count - first + 1);
         foreach (var e in record.Entries) _durableTerms.Add(e.Term);
     }
 
+    /// <summary>Folds the durable records into one checkpoint record built from the decoded mirror.</summary>
     private void Fold()
     {
-        var state = Load();
-        var record = new LogRecord { HardState = state.HardState };
-        record.Entries.AddRange(state.Entries);
+        var record = new LogRecord { HardState = _durableHardState };
+        record.Entries.AddRange(_durableEntries);
         _durable.Clear();
         _durable.Add(Encode(record));
     }

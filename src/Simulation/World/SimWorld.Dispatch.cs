@@ -55,6 +55,7 @@ public sealed partial class SimWorld
                 break;
             case EventKind.DiskDone:
                 if (e.Incarnation != node.Incarnation) return;
+                Trace("diskdone", node.Id, e.A);
                 node.Disk.CompleteThrough(e.A);
                 runtime.OnDiskWriteDurable(e.A);
                 break;
@@ -90,7 +91,7 @@ public sealed partial class SimWorld
         Network.Profile = new Cairn.Simulation.World.NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 5 };
         foreach (var node in Nodes)
         {
-            node.PausedUntil = 0;
+            // A pause in progress runs out by itself: inputs deferred to its end must keep their order.
             node.Clock.DriftPpm = 0;
             if (node.Runtime is null) RestartNode(node.Id);
         }

@@ -118,6 +118,7 @@ public sealed partial class SimWorld
     {
         var done = Math.Max(Scheduler.Now + _diskRandom.Next(1, 6), node.Disk.BusyUntil);
         node.Disk.BusyUntil = done;
+        Trace("submit", node.Id, writeId * 1_000_000 + done);
         Scheduler.After(done - Scheduler.Now, new SimEvent(EventKind.DiskDone, node.Id, node.Incarnation, writeId, 0, null));
     }
 
