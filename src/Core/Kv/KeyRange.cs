@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 
 namespace Cairn.Core.Kv;
@@ -66,26 +65,5 @@ public readonly record struct KeyRange
         }
         return KeyOrder.Instance.Compare(key, Start) >= 0
             && (End is null || KeyOrder.Instance.Compare(key, End) < 0);
-    }
-
-    /// <summary>True when some key lies in both ranges.</summary>
-    public bool Overlaps(KeyRange other)
-    {
-        if (IsEmpty || other.IsEmpty)
-        {
-            return false;
-        }
-        if (IsSingleKey)
-        {
-            return other.Contains(Start);
-        }
-        if (other.IsSingleKey)
-        {
-            return Contains(other.Start);
-        }
-        bool startsBeforeOtherEnds = other.End is null || KeyOrder.Instance.Compare(Start, other.End) < 0;
-        bool otherStartsBeforeEnd = End is null || KeyOrder.Instance.Compare(other.Start, End) < 0;
-        Debug.Assert(!(IsSingleKey || other.IsSingleKey));
-        return startsBeforeOtherEnds && otherStartsBeforeEnd;
     }
 }

@@ -16,6 +16,7 @@ public sealed class Lessor
     private readonly LessorOptions _options;
     private readonly Dictionary<long, long> _expiryById = new();
     private readonly SortedSet<(long ExpiryMs, long Id)> _byExpiry = new();
+    private readonly SortedSet<long> _reportedExpired = new();
     private long? _lastReadingMs;
 
     internal Lessor(LeaseTable table, LessorOptions options)
@@ -45,6 +46,7 @@ public sealed class Lessor
         IsPrimary = false;
         _expiryById.Clear();
         _byExpiry.Clear();
+        _reportedExpired.Clear();
     }
 
     /// <summary>Advances time and returns the ids of expired leases, ascending by expiry, for the
@@ -61,18 +63,19 @@ public sealed class Lessor
             long id = _byExpiry.Min.Id;
             expired.Add(id);
             SetExpiry(id, ElapsedMs + _options.ExpiredRetryMs);
+            _reportedExpired.Add(id);
         }
         return expired;
     }
 
     /// <summary>Renews a lease to its full TTL (etcd LeaseKeepAlive). TTL 0 when the lease does not exist
-    /// or has already expired.</summary>
+    /// or has already expired: an expired lease is never revived, its revoke is on the way.</summary>
     public LeaseKeepAliveResponse KeepAlive(LeaseKeepAliveRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         RequirePrimary();
         LeaseTable.Lease? lease = _table.Find(request.ID);
-        if (lease is null || RemainingMs(request.ID) <= 0)
+        if (lease is null || RemainingMs(request.ID) <= 0 || _reportedExpired.Contains(request.ID))
         {
             return new LeaseKeepAliveResponse { Header = new ResponseHeader(), ID = request.ID, TTL = 0 };
         }
@@ -114,6 +117,7 @@ public sealed class Lessor
 
     internal void OnRevoked(long id)
     {
+        _reportedExpired.Remove(id);
         if (_expiryById.Remove(id, out long expiry))
         {
             _byExpiry.Remove((expiry, id));
@@ -133,6 +137,7 @@ public sealed class Lessor
     {
         _expiryById.Clear();
         _byExpiry.Clear();
+        _reportedExpired.Clear();
         foreach (LeaseTable.Lease lease in _table.All)
         {
             SetExpiry(lease.Id, ElapsedMs + (lease.TtlSeconds * 1000));
@@ -143,7 +148,10 @@ public sealed class Lessor
 
     private void SetExpiry(long id, long expiryMs)
     {
-        OnRevoked(id);
+        if (_expiryById.Remove(id, out long previous))
+        {
+            _byExpiry.Remove((previous, id));
+        }
         _expiryById[id] = expiryMs;
         _byExpiry.Add((expiryMs, id));
         Debug.Assert(_expiryById.Count == _byExpiry.Count);

@@ -32,7 +32,7 @@ public sealed partial class WatchHub
     /// <summary>Delivers the events of one newly committed revision to synced watchers.</summary>
     internal void Publish(RevisionEvents committed)
     {
-        Debug.Assert(committed.Revision == _backend.CurrentRevision || committed.Revision < _backend.CurrentRevision);
+        Debug.Assert(committed.Revision <= _backend.CurrentRevision, "only committed revisions are published");
         foreach (Watcher watcher in _watchers.Values)
         {
             if (!watcher.Synced || committed.Revision < watcher.NextRevision)

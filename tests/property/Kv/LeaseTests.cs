@@ -48,6 +48,8 @@ public sealed class LeaseTests
         Assert.Empty(lessor.Tick(8_999));
         Assert.Equal(new[] { id }, lessor.Tick(9_000));
         Assert.Empty(lessor.Tick(9_001)); // reported once, retried later
+        Assert.Equal(0, lessor.KeepAlive(new LeaseKeepAliveRequest { ID = id }).TTL); // never revived
+        Assert.Equal(new[] { id }, lessor.Tick(12_000)); // revoke not applied yet: reported again
         _kv.Apply(new KvCommand { LeaseExpire = new LeaseExpireRequest { ID = id } });
         Assert.Empty(lessor.Tick(60_000));
         Assert.Equal(0, _kv.Machine.Leases.Count);
