@@ -1,0 +1,52 @@
+using Cairn.Core.Kv.Wire;
+using Google.Protobuf;
+
+namespace Cairn.Core.Kv;
+
+/// <summary>
+/// Multi-version key storage: every revision of every key since the last compaction. Writes of
+/// the revision being built (<see cref="CurrentRevision"/> + 1) are visible to reads at that
+/// revision before <see cref="Commit"/> makes it current. Implementations must be deterministic.
+/// </summary>
+public interface IMvccBackend
+{
+    /// <summary>The revision of the last committed write transaction (1 for an empty store).</summary>
+    long CurrentRevision { get; }
+
+    /// <summary>The last compaction revision (0 when never compacted).</summary>
+    long CompactRevision { get; }
+
+    /// <summary>The live value of <paramref name="key"/> as of <paramref name="atRevision"/>, or null.</summary>
+    KeyValue? Get(ByteString key, long atRevision);
+
+    /// <summary>The live keys of <paramref name="range"/> as of <paramref name="atRevision"/>, in key order.</summary>
+    IEnumerable<KeyValue> Range(KeyRange range, long atRevision);
+
+    /// <summary>Every change to keys of <paramref name="range"/> with a revision in
+    /// [<paramref name="fromRevision"/>, <paramref name="toRevision"/>], ordered by (revision, sub-revision),
+    /// each event carrying its prev_kv when one exists.</summary>
+    IReadOnlyList<MvccChange> Changes(KeyRange range, long fromRevision, long toRevision);
+
+    /// <summary>Records a put (<paramref name="kv"/> not null) or a tombstone of <paramref name="key"/>
+    /// at revision (<see cref="CurrentRevision"/> + 1, <paramref name="sub"/>).</summary>
+    void Write(ByteString key, int sub, KeyValue? kv);
+
+    /// <summary>Makes the revision being built current.</summary>
+    void Commit();
+
+    /// <summary>Drops every revision at or below <paramref name="revision"/> except the latest live
+    /// value of each key; tombstones at or below it vanish.</summary>
+    void Compact(long revision);
+
+    /// <summary>Every key's retained history, in key order (for snapshots).</summary>
+    IEnumerable<Wire.KeyHistoryRecord> Export();
+
+    /// <summary>Replaces the whole content with an exported one.</summary>
+    void Import(long currentRevision, long compactRevision, IEnumerable<Wire.KeyHistoryRecord> keys);
+}
+
+/// <summary>One change of one key: the event at (<paramref name="Revision"/>, <paramref name="Sub"/>).</summary>
+/// <param name="Revision">The main revision of the write transaction.</param>
+/// <param name="Sub">The position of the change within that transaction.</param>
+/// <param name="Event">The etcd event, prev_kv filled when the key was live before.</param>
+public sealed record MvccChange(long Revision, int Sub, Event Event);

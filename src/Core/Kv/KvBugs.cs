@@ -1,0 +1,23 @@
+namespace Cairn.Core.Kv;
+
+/// <summary>
+/// Planted KV bugs (canaries) that prove the simulator's checkers can fail. All off by default;
+/// internal so only the simulator and tests (InternalsVisibleTo) can switch them on.
+/// </summary>
+internal sealed class KvBugs
+{
+    /// <summary>No canary on.</summary>
+    internal static readonly KvBugs None = new();
+
+    /// <summary>Duplicate session commands are applied again instead of answered from the cache.</summary>
+    internal bool SkipDeduplication { get; init; }
+
+    /// <summary>Each write op of a txn commits its own revision (txn no longer atomic).</summary>
+    internal bool NonAtomicTxn { get; init; }
+
+    /// <summary>The watch hub silently skips every <see cref="WatchDropEveryNth"/>-th event.</summary>
+    internal bool WatchDropsEvent { get; init; }
+
+    /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
+    internal int WatchDropEveryNth { get; init; } = 7;
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Cairn.Core.Kv.Wire;
+
+namespace Cairn.Core.Kv;
+
+/// <summary>
+/// Watches over the applied KV state. Output is data: responses accumulate in an outbox the
+/// runtime drains with <see cref="Drain"/>; nothing calls back. Each watcher receives every
+/// matching event from its start revision on, in revision order, without gaps or duplicates:
+/// live events when it is synced, otherwise a catch-up from MVCC history. Because every replica
+/// applies the same log, re-creating a watch with start_revision = last seen + 1 on any node
+/// continues the stream exactly. Watch ids are hub-wide (the host maps them to client streams).
+/// </summary>
+public sealed partial class WatchHub
+{
+    /// <summary>The watch id of a refused create (etcd's InvalidWatchID).</summary>
+    public const long InvalidWatchId = -1;
+
+    private readonly IMvccBackend _backend;
+    private readonly WatchOptions _options;
+    private readonly KvBugs _bugs;
+    private readonly SortedDictionary<long, Watcher> _watchers = new();
+    private readonly Queue<(long WatchId, WatchResponse Response)> _outbox = new();
+    private long _nextWatchId;
+    private long _eventsSeen;
+
+    internal WatchHub(IMvccBackend backend, WatchOptions options, KvBugs bugs)
+    {
+        _backend = backend;
+        _options = options;
+        _bugs = bugs;
+    }
+
+    /// <summary>Number of registered watchers.</summary>
+    public int Count => _watchers.Count;
+
+    /// <summary>Number of responses waiting in the outbox.</summary>
+    public int OutboxCount => _outbox.Count;
+
+    /// <summary>Registers a watch (etcd WatchCreateRequest). Queues the "created" response, then
+    /// any history from start_revision (0 = from the next revision). Returns the watch id, or
+    /// <see cref="InvalidWatchId"/> when refused (the queued response says why).</summary>
+    public long Create(WatchCreateRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string? refusal = Refusal(request);
+        if (refusal is not null)
+        {
+            Enqueue(InvalidWatchId, new WatchResponse { WatchId = InvalidWatchId, Created = true, Canceled = true, CancelReason = refusal });
+            return InvalidWatchId;
+        }
+        long id = request.WatchId != 0 ? request.WatchId : FreeWatchId();
+        long current = _backend.CurrentRevision;
+        long start = request.StartRevision > 0 ? request.StartRevision : current + 1;
+        var watcher = new Watcher(id, request, start);
+        _watchers.Add(id, watcher);
+        Enqueue(id, new WatchResponse { Header = Header(), WatchId = id, Created = true });
+        CatchUp(watcher);
+        return id;
+    }
+
+    /// <summary>Cancels a watch and queues its "canceled" response; false if it does not exist.</summary>
+    public bool Cancel(long watchId)
+    {
+        if (!_watchers.Remove(watchId))
+        {
+            return false;
+        }
+        Enqueue(watchId, new WatchResponse { Header = Header(), WatchId = watchId, Canceled = true });
+        return true;
+    }
+
+    /// <summary>Removes and returns up to <paramref name="max"/> queued responses, oldest first,
+    /// then resumes catch-up of watchers that had fallen behind.</summary>
+    public IReadOnlyList<WatchResponse> Drain(int max = int.MaxValue)
+    {
+        var drained = new List<WatchResponse>();
+        while (drained.Count < max && _outbox.TryDequeue(out var item))
+        {
+            if (_watchers.TryGetValue(item.WatchId, out Watcher? watcher))
+            {
+                watcher.Pending--;
+                Debug.Assert(watcher.Pending >= 0);
+            }
+            drained.Add(item.Response);
+        }
+        foreach (Watcher watcher in _watchers.Values.Where(w => !w.Synced && w.Pending < _options.PendingResponsesMax).ToList())
+        {
+            CatchUp(watcher);
+        }
+        return drained;
+    }
+
+    private string? Refusal(WatchCreateRequest request)
+    {
+        if (request.Key.Length == 0)
+        {
+            return "etcdserver: key is not provided";
+        }
+        if (_watchers.Count >= _options.WatchersMax)
+        {
+            return $"etcdserver: too many watchers (max {_options.WatchersMax})";
+        }
+        if (request.WatchId < 0 || (request.WatchId != 0 && _watchers.ContainsKey(request.WatchId)))
+        {
+            return "mvcc: watch ID already exists or is invalid";
+        }
+        return null;
+    }
+
+    private long FreeWatchId()
+    {
+        while (_watchers.ContainsKey(_nextWatchId))
+        {
+            _nextWatchId++;
+        }
+        return _nextWatchId++;
+    }
+
+    private ResponseHeader Header() => new() { Revision = _backend.CurrentRevision };
+
+    private void Enqueue(long watchId, WatchResponse response)
+    {
+        if (_watchers.TryGetValue(watchId, out Watcher? watcher))
+        {
+            watcher.Pending++;
+        }
+        _outbox.Enqueue((watchId, response));
+    }
+}

@@ -1,0 +1,60 @@
+using Cairn.Core.Kv.Wire;
+
+namespace Cairn.Core.Kv;
+
+/// <summary>One registered watch: what it selects and how far it has been served.</summary>
+internal sealed class Watcher
+{
+    internal Watcher(long id, WatchCreateRequest request, long nextRevision)
+    {
+        Id = id;
+        Range = KeyRange.From(request.Key, request.RangeEnd);
+        PrevKv = request.PrevKv;
+        ProgressNotify = request.ProgressNotify;
+        NoPut = request.Filters.Contains(WatchCreateRequest.Types.FilterType.Noput);
+        NoDelete = request.Filters.Contains(WatchCreateRequest.Types.FilterType.Nodelete);
+        NextRevision = nextRevision;
+    }
+
+    internal long Id { get; }
+
+    internal KeyRange Range { get; }
+
+    internal bool PrevKv { get; }
+
+    internal bool ProgressNotify { get; }
+
+    internal bool NoPut { get; }
+
+    internal bool NoDelete { get; }
+
+    /// <summary>The first revision not yet queued for this watcher.</summary>
+    internal long NextRevision { get; set; }
+
+    /// <summary>True when live events are queued directly; false while catching up from history.</summary>
+    internal bool Synced { get; set; }
+
+    /// <summary>Responses queued in the outbox and not yet drained.</summary>
+    internal int Pending { get; set; }
+
+    /// <summary>The events of one revision this watcher receives, cloned, prev_kv only if asked.</summary>
+    internal List<Event> Select(IEnumerable<Event> events)
+    {
+        var selected = new List<Event>();
+        foreach (Event ev in events)
+        {
+            bool isPut = ev.Type == Event.Types.EventType.Put;
+            if ((isPut && NoPut) || (!isPut && NoDelete) || !Range.Contains(ev.Kv.Key))
+            {
+                continue;
+            }
+            Event copy = ev.Clone();
+            if (!PrevKv)
+            {
+                copy.PrevKv = null;
+            }
+            selected.Add(copy);
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,136 @@
+using Cairn.Core.Kv;
+using Cairn.Core.Kv.Wire;
+using Xunit;
+using static Cairn.Property.Tests.Kv.Kv;
+
+namespace Cairn.Property.Tests.Kv;
+
+/// <summary>Watch streams: ordered, gap-free, resumable, cancelled on compaction.</summary>
+public sealed class WatchHubTests
+{
+    private static WatchCreateRequest Watch(string key, string end = "", long start = 0) =>
+        new() { Key = B(key), RangeEnd = B(end), StartRevision = start };
+
+    private static List<(long Revision, string Key, Event.Types.EventType Type)> Events(IEnumerable<WatchResponse> responses) =>
+        responses.SelectMany(r => r.Events.Select(e => (e.Kv.ModRevision, e.Kv.Key.ToStringUtf8(), e.Type))).ToList();
+
+    [Fact]
+    public void Watch_from_the_past_catches_up_from_history_then_continues_live()
+    {
+        var kv = new KvReplica();
+        kv.Apply(Put("a", "1"));
+        kv.Apply(Put("b", "1"));
+        kv.Apply(Delete("a"));
+        long id = kv.Machine.Watches.Create(Watch("a", "z", start: 2));
+        kv.Apply(Put("c", "1"));
+        IReadOnlyList<WatchResponse> responses = kv.Machine.Watches.Drain();
+        Assert.True(responses[0].Created);
+        Assert.All(responses, r => Assert.Equal(id, r.WatchId));
+        Assert.Equal(new[] { 2L, 3, 4, 5 }, Events(responses).Select(e => e.Revision));
+        Assert.Equal(Event.Types.EventType.Delete, Events(responses)[2].Type);
+    }
+
+    [Fact]
+    public void Watch_starting_at_or_below_the_compact_revision_is_canceled_with_it()
+    {
+        var kv = new KvReplica();
+        kv.Apply(Put("a", "1"));
+        kv.Apply(Put("a", "2"));
+        kv.Apply(Compact(3));
+        kv.Machine.Watches.Create(Watch("a", start: 3));
+        WatchResponse last = kv.Machine.Watches.Drain()[^1];
+        Assert.True(last.Canceled);
+        Assert.Equal(3, last.CompactRevision);
+        Assert.Equal(0, kv.Machine.Watches.Count);
+    }
+
+    [Fact]
+    public void Filters_and_prev_kv_shape_the_delivered_events()
+    {
+        var kv = new KvReplica();
+        var request = Watch("a");
+        request.Filters.Add(WatchCreateRequest.Types.FilterType.Noput);
+        request.PrevKv = true;
+        kv.Machine.Watches.Create(request);
+        kv.Apply(Put("a", "1"));
+        kv.Apply(Delete("a"));
+        List<Event> events = kv.Machine.Watches.Drain().SelectMany(r => r.Events).ToList();
+        Assert.Equal(Event.Types.EventType.Delete, events.Single().Type);
+        Assert.Equal("1", events.Single().PrevKv.Value.ToStringUtf8());
+    }
+
+    [Fact]
+    public void Slow_watcher_is_resynced_from_history_without_gaps_or_duplicates()
+    {
+        var kv = new KvReplica(new KvStateMachine(null, null, new WatchOptions { PendingResponsesMax = 3 }));
+        kv.Machine.Watches.Create(Watch("k"));
+        for (int i = 0; i < 20; i++)
+        {
+            kv.Apply(Put("k", i.ToString()));
+        }
+        var all = new List<WatchResponse>();
+        while (kv.Machine.Watches.OutboxCount > 0)
+        {
+            all.AddRange(kv.Machine.Watches.Drain(2));
+        }
+        Assert.Equal(Enumerable.Range(2, 20).Select(i => (long)i), Events(all).Select(e => e.Revision));
+    }
+
+    [Fact]
+    public void Recreated_watch_on_another_replica_continues_exactly_where_the_first_stopped()
+    {
+        var leader = new KvReplica();
+        var follower = new KvReplica();
+        leader.Machine.Watches.Create(Watch("a", "\0"));
+        var log = new[] { Put("a", "1"), Put("b", "1"), Delete("a", "c"), Put("c", "1"), Put("a", "2") };
+        foreach (KvCommand c in log)
+        {
+            leader.Apply(c);
+            follower.Apply(c);
+        }
+        var seen = Events(leader.Machine.Watches.Drain()).Take(2).ToList();
+        follower.Machine.Watches.Create(Watch("a", "\0", start: seen[^1].Revision + 1));
+        seen.AddRange(Events(follower.Machine.Watches.Drain()));
+        Assert.Equal(new[] { 2L, 3, 4, 4, 5, 6 }, seen.Select(e => e.Revision));
+    }
+
+    [Fact]
+    public void Progress_notification_reaches_only_synced_watchers_that_asked()
+    {
+        var kv = new KvReplica();
+        var asked = Watch("a");
+        asked.ProgressNotify = true;
+        long id = kv.Machine.Watches.Create(asked);
+        kv.Machine.Watches.Create(Watch("b"));
+        kv.Apply(Put("z", "1"));
+        kv.Machine.Watches.Drain();
+        kv.Machine.Watches.NotifyProgress();
+        WatchResponse progress = kv.Machine.Watches.Drain().Single();
+        Assert.Equal((id, 2L), (progress.WatchId, progress.Header.Revision));
+        Assert.Empty(progress.Events);
+    }
+
+    [Fact]
+    public void Watch_drops_event_canary_loses_events()
+    {
+        var kv = new KvReplica(new KvStateMachine(null, null, null, null, new KvBugs { WatchDropsEvent = true }));
+        kv.Machine.Watches.Create(Watch("k"));
+        for (int i = 0; i < 14; i++)
+        {
+            kv.Apply(Put("k", "v"));
+        }
+        Assert.Equal(12, Events(kv.Machine.Watches.Drain()).Count);
+    }
+
+    [Fact]
+    public void Watchers_resume_from_history_after_snapshot_restore()
+    {
+        var source = new KvReplica();
+        source.Apply(Put("a", "1"));
+        source.Apply(Put("a", "2"));
+        var target = new KvReplica();
+        target.Machine.Watches.Create(Watch("a"));
+        target.Machine.RestoreSnapshot(source.Machine.TakeSnapshot());
+        Assert.Equal(new[] { 2L, 3 }, Events(target.Machine.Watches.Drain()).Select(e => e.Revision));
+    }
+}
