@@ -41,4 +41,7 @@ internal sealed class RaftBugs
 
     /// <summary>The runtime sends votes and append acknowledgements before the write they depend on is synced.</summary>
     public bool AckBeforeSync { get; init; }
+
+    /// <summary>Frames and disk records are decoded without verifying their checksum.</summary>
+    public bool SkipChecksum { get; init; }
 }

@@ -24,7 +24,7 @@ public sealed partial class RaftNode
         }
         if (++_heartbeatElapsed < _options.HeartbeatTicks) return;
         _heartbeatElapsed = 0;
-        BroadcastHeartbeat();
+        if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat();
     }
 
     /// <summary>A leader that has not heard from a quorum within an election timeout steps down,
@@ -80,7 +80,8 @@ public sealed partial class RaftNode
         var pr = _progress[to];
         if (pr.Paused(_options.InflightAppendsMax)) return;
         var prev = pr.Next - 1;
-        var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, _options.AppendEntriesMax);
+        var countMax = Buggify.Fires(FaultPoint.ShrinkAppendBatch) ? 1 : _options.AppendEntriesMax;
+        var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, countMax);
         if (entries.Count == 0 && !sendIfEmpty) return;
         var m = new Message { Type = MessageType.MsgAppend, To = to, Index = prev, LogTerm = _log.Term(prev), Commit = _log.Committed };
         m.Entries.AddRange(entries);

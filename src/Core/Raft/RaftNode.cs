@@ -91,6 +91,9 @@ public sealed partial class RaftNode
         else if (Role == RaftRole.Candidate) RetryVoteRequests();
     }
 
+    /// <summary>Fault points the simulator may fire; off everywhere else.</summary>
+    internal Buggify Buggify { get; set; } = Buggify.Off;
+
     /// <summary>Starts applying after <paramref name="index"/>, for a state machine that already holds that prefix.</summary>
     public void SetApplied(ulong index) => _log.SetApplied(index);
 
@@ -142,6 +145,7 @@ public sealed partial class RaftNode
         _electionElapsed = 0;
         _heartbeatElapsed = 0;
         _electionTimeout = _options.ElectionTicks + _random.Next(0, _options.ElectionTicks);
+        if (Buggify.Fires(FaultPoint.ShortElectionTimeout)) _electionTimeout = _options.ElectionTicks;
     }
 
     private void BecomeFollower(ulong term, ulong leader)

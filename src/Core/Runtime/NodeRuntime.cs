@@ -67,10 +67,18 @@ public sealed partial class NodeRuntime
     /// <summary>Frames that failed to decode (corrupt or malformed) and were dropped.</summary>
     public long DroppedFrames { get; private set; }
 
+    /// <summary>Fault points the simulator may fire (also set on the Raft core); off everywhere else.</summary>
+    internal Buggify Buggify
+    {
+        get => Raft.Buggify;
+        set => Raft.Buggify = value;
+    }
+
     /// <summary>Advances the node's logical time by one tick.</summary>
     public void Tick()
     {
         if (Stopped) return;
+        ReleaseDelayed();
         Raft.Tick();
         Drain();
     }
@@ -79,7 +87,8 @@ public sealed partial class NodeRuntime
     public void Receive(ReadOnlySpan<byte> frame)
     {
         if (Stopped) return;
-        var message = FrameCodec.TryDecode(frame, out _);
+        ReleaseDelayed();
+        var message = FrameCodec.TryDecode(frame, out _, verifyChecksum: !_bugs.SkipChecksum);
         if (message is null) { DroppedFrames++; return; }
         Raft.Step(message);
         Drain();
@@ -92,6 +101,11 @@ public sealed partial class NodeRuntime
         if (_proposals.Count >= PendingProposalsMax)
         {
             Reply(requestId, ClientOutcome.Rejected, error: $"{PendingProposalsMax} proposals pending (PendingProposalsMax)");
+            return;
+        }
+        if (_disk.OutOfSpace)
+        {
+            Reply(requestId, ClientOutcome.Rejected, error: "disk full: proposal refused until space returns");
             return;
         }
         var result = Raft.Propose(command);
@@ -109,6 +123,7 @@ public sealed partial class NodeRuntime
     public void OnDiskWriteDurable(long writeId)
     {
         if (Stopped) return;
+        ReleaseDelayed();
         var write = _writes.Dequeue();
         Debug.Assert(write.Id == writeId, $"disk writes must complete in submission order: expected {write.Id}, got {writeId}");
         foreach (var m in write.Messages) SendNow(m);
@@ -129,5 +144,20 @@ public sealed partial class NodeRuntime
     private void Reply(ulong requestId, ClientOutcome outcome, ulong index = 0, byte[]? result = null, string? error = null) =>
         _replies.OnReply(new ClientReply(requestId, outcome, index, result, Raft.Leader, error));
 
-    private void SendNow(Message m) => _network.Send(Raft.Id, m.To, FrameCodec.Encode(m));
+    private readonly List<Message> _delayed = new();
+
+    private void SendNow(Message m)
+    {
+        if (Buggify.Fires(FaultPoint.DelaySend)) { _delayed.Add(m); return; }
+        _network.Send(Raft.Id, m.To, FrameCodec.Encode(m));
+    }
+
+    /// <summary>Sends messages a fault point held back; called at the start of every input.</summary>
+    private void ReleaseDelayed()
+    {
+        if (_delayed.Count == 0) return;
+        var held = _delayed.ToArray();
+        _delayed.Clear();
+        foreach (var m in held) _network.Send(Raft.Id, m.To, FrameCodec.Encode(m));
+    }
 }

@@ -37,6 +37,9 @@ public interface ILogDisk
     /// <summary>Loads the durable state; throws <see cref="InvalidDataException"/> when it is corrupt.</summary>
     DurableState Load();
 
-    /// <summary>Starts a write and its sync.</summary>
+    /// <summary>Starts a write and its sync. When the disk is full the write waits for space; it never fails half-done.</summary>
     void Submit(DiskWrite write);
+
+    /// <summary>True while the disk has no free space: new client proposals are refused with a clear error.</summary>
+    bool OutOfSpace { get; }
 }

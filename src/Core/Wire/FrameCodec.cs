@@ -30,7 +30,10 @@ public static class FrameCodec
     }
 
     /// <summary>Decodes one whole frame; returns null and an error when it is malformed or corrupt.</summary>
-    public static Message? TryDecode(ReadOnlySpan<byte> frame, out string? error)
+    public static Message? TryDecode(ReadOnlySpan<byte> frame, out string? error) => TryDecode(frame, out error, verifyChecksum: true);
+
+    /// <summary>Decodes a frame; only the skip-checksum canary passes <paramref name="verifyChecksum"/> = false.</summary>
+    internal static Message? TryDecode(ReadOnlySpan<byte> frame, out string? error, bool verifyChecksum)
     {
         error = null;
         if (frame.Length < HeaderBytes) { error = "frame shorter than its header"; return null; }
@@ -38,7 +41,7 @@ public static class FrameCodec
         if (length > PayloadBytesMax) { error = $"frame payload {length} exceeds PayloadBytesMax"; return null; }
         if (frame.Length != HeaderBytes + length) { error = "frame length does not match its header"; return null; }
         var payload = frame[HeaderBytes..];
-        if (Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(frame[4..])) { error = "frame checksum mismatch"; return null; }
+        if (verifyChecksum && Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(frame[4..])) { error = "frame checksum mismatch"; return null; }
         try
         {
             return Message.Parser.ParseFrom(payload);

@@ -2,19 +2,23 @@ using System.Buffers.Binary;
 using Cairn.Core.Raft.Wire;
 using Cairn.Core.Runtime;
 using Cairn.Core.Wire;
-using Cairn.Simulation.Engine;
 using Google.Protobuf;
 
 namespace Cairn.Simulation.World;
 
 /// <summary>
-/// A simulated Raft log disk. Writes are volatile until their sync completes; a crash drops every
-/// unsynced write. Records are stored as <c>[u32 length][u32 CRC-32C][LogRecord]</c> and verified on load.
+/// A simulated Raft log disk. Writes are volatile until their sync completes; a crash drops unsynced
+/// writes (or, with torn writes, keeps a prefix whose last record may be cut short). Records are
+/// <c>[u32 length][u32 CRC-32C][LogRecord]</c>. Loading discards a torn tail (never acknowledged) and
+/// refuses to start on any other corruption, so a node never forgets what it acknowledged.
 /// </summary>
-public sealed class SimDisk : ILogDisk
+public sealed partial class SimDisk : ILogDisk
 {
     /// <summary>Records kept before the durable log is folded into one checkpoint record.</summary>
     public const int RecordsBeforeFoldMax = 512;
+
+    /// <summary>Re-reads of a record whose checksum fails before the disk is declared corrupt.</summary>
+    public const int ReadRetriesMax = 2;
 
     private readonly List<byte[]> _durable = new();
     private readonly List<(long Id, byte[] Record, LogRecord Decoded)> _volatile = new();
@@ -22,7 +26,13 @@ public sealed class SimDisk : ILogDisk
     private readonly List<Entry> _durableEntries = new();
     private HardState? _durableHardState;
 
-    /// <summary>Called on submit with (write id, record bytes); the world schedules the completion.</summary>
+    /// <summary>Creates a disk with the given faults.</summary>
+    public SimDisk(DiskFaults faults) => Faults = faults;
+
+    /// <summary>The faults this disk suffers.</summary>
+    public DiskFaults Faults { get; set; }
+
+    /// <summary>Called on submit with the write id; the world schedules the completion.</summary>
     public Action<long>? OnSubmit { get; set; }
 
     /// <summary>Terms of the durable log by index (position 0 = index 1), for checkers.</summary>
@@ -31,21 +41,23 @@ public sealed class SimDisk : ILogDisk
     /// <summary>Simulated time at which the last submitted sync completes; syncs finish in order.</summary>
     public long BusyUntil { get; set; }
 
-    /// <summary>Writes submitted and made durable so far.</summary>
-    public long Submitted, Synced;
+    /// <summary>Until this simulated time the disk has no free space.</summary>
+    public long FullUntil { get; set; }
+
+    /// <summary>The world's clock, so <see cref="OutOfSpace"/> can be answered.</summary>
+    public Func<long> Now { get; set; } = () => 0;
+
+    /// <summary>When set, the next sync fails (the fault is consumed).</summary>
+    public bool FailNextSync { get; set; }
+
+    /// <summary>Set when a load found corruption; the node refuses to start until repaired by an operator.</summary>
+    public string? Corruption { get; private set; }
+
+    /// <summary>Writes submitted, made durable, torn tails discarded and records flipped so far.</summary>
+    public long Submitted, Synced, TornTailsDiscarded, RecordsFlipped;
 
     /// <inheritdoc />
-    public DurableState Load()
-    {
-        HardState? hardState = null;
-        var entries = new List<Entry>();
-        foreach (var bytes in _durable)
-        {
-            var record = Decode(bytes);
-            ApplyRecord(record, entries, ref hardState);
-        }
-        return new DurableState(hardState, entries);
-    }
+    public bool OutOfSpace => Now() < FullUntil;
 
     /// <inheritdoc />
     public void Submit(DiskWrite write)
@@ -63,8 +75,10 @@ public sealed class SimDisk : ILogDisk
         var n = 0;
         while (n < _volatile.Count && _volatile[n].Id <= id)
         {
-            _durable.Add(_volatile[n].Record);
-            MirrorTerms(_volatile[n].Decoded);
+            var bytes = _volatile[n].Record;
+            if (Faults.Random.Chance(Faults.WriteFlipRate)) bytes = FlipBit(bytes);
+            _durable.Add(bytes);
+            Mirror(_volatile[n].Decoded);
             n++;
             Synced++;
         }
@@ -72,10 +86,34 @@ public sealed class SimDisk : ILogDisk
         if (_durable.Count > RecordsBeforeFoldMax) Fold();
     }
 
-    /// <summary>The process crashed: unsynced writes are lost.</summary>
-    public void Crash() => _volatile.Clear();
+    /// <summary>The process crashed: unsynced writes are lost, or with torn writes a prefix survives.</summary>
+    public void Crash()
+    {
+        if (Faults.TornWrites && _volatile.Count > 0)
+        {
+            var keep = Faults.Random.Next(0, _volatile.Count + 1);
+            for (var i = 0; i < keep; i++)
+            {
+                var bytes = _volatile[i].Record;
+                if (i == keep - 1 && Faults.Random.Chance(0.5)) bytes = bytes[..Faults.Random.Next(1, bytes.Length)];
+                _durable.Add(bytes);
+                // Survivors of a torn batch were never acknowledged; the checkers' mirror ignores them.
+            }
+        }
+        _volatile.Clear();
+    }
 
-    private void MirrorTerms(LogRecord record)
+    /// <summary>Rebuilds the checkers' mirror of the durable log from what a successful load found.</summary>
+    internal void ResetMirror(DurableState state)
+    {
+        _durableEntries.Clear();
+        _durableEntries.AddRange(state.Entries);
+        _durableHardState = state.HardState;
+        _durableTerms.Clear();
+        foreach (var e in state.Entries) _durableTerms.Add(e.Term);
+    }
+
+    private void Mirror(LogRecord record)
     {
         ApplyRecord(record, _durableEntries, ref _durableHardState);
         if (record.Entries.Count == 0) return;
@@ -87,20 +125,20 @@ public sealed class SimDisk : ILogDisk
     /// <summary>Folds the durable records into one checkpoint record built from the decoded mirror.</summary>
     private void Fold()
     {
+        if (Faults.WriteFlipRate > 0) return; // a real disk would rewrite from its own (possibly rotten) bytes
         var record = new LogRecord { HardState = _durableHardState };
         record.Entries.AddRange(_durableEntries);
         _durable.Clear();
         _durable.Add(Encode(record));
     }
 
-    private static void ApplyRecord(LogRecord record, List<Entry> entries, ref HardState? hardState)
+    private byte[] FlipBit(byte[] bytes)
     {
-        if (record.HardState is not null) hardState = record.HardState;
-        if (record.Entries.Count == 0) return;
-        var first = (int)record.Entries[0].Index;
-        if (first > entries.Count + 1) throw new InvalidDataException($"log record starts at {first} after a log ending at {entries.Count}");
-        entries.RemoveRange(first - 1, entries.Count - first + 1);
-        entries.AddRange(record.Entries);
+        var copy = (byte[])bytes.Clone();
+        var bit = Faults.Random.Next(64, copy.Length * 8); // past the length word, so the record keeps its size
+        copy[bit / 8] ^= (byte)(1 << (bit % 8));
+        RecordsFlipped++;
+        return copy;
     }
 
     private static byte[] Encode(LogRecord record)
@@ -111,16 +149,5 @@ public sealed class SimDisk : ILogDisk
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), Crc32C.Compute(payload));
         payload.CopyTo(bytes, 8);
         return bytes;
-    }
-
-    private static LogRecord Decode(byte[] bytes)
-    {
-        if (bytes.Length < 8) throw new InvalidDataException("log record shorter than its header");
-        var length = BinaryPrimitives.ReadUInt32LittleEndian(bytes);
-        if (length != bytes.Length - 8) throw new InvalidDataException("log record length mismatch");
-        var payload = bytes.AsSpan(8);
-        if (Crc32C.Compute(payload) != BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)))
-            throw new InvalidDataException("log record checksum mismatch");
-        return LogRecord.Parser.ParseFrom(payload);
     }
 }

@@ -1,0 +1,32 @@
+namespace Cairn.Core.Raft;
+
+/// <summary>
+/// BUGGIFY-style fault points in the core and the runtime: legal but rare behaviours that the simulator
+/// makes common. None of them may break safety; they exist to push the code into corners.
+/// </summary>
+public enum FaultPoint
+{
+    /// <summary>A leader sends a single entry where it could send a full batch.</summary>
+    ShrinkAppendBatch,
+    /// <summary>A leader skips one heartbeat round.</summary>
+    SkipHeartbeat,
+    /// <summary>A node draws the shortest election timeout.</summary>
+    ShortElectionTimeout,
+    /// <summary>The runtime holds an outgoing message until its next input.</summary>
+    DelaySend,
+}
+
+/// <summary>
+/// Decides whether a fault point fires. Internal: only the simulator sets one, per run, from its seed.
+/// </summary>
+internal sealed class Buggify
+{
+    private readonly Func<FaultPoint, bool> _fire;
+
+    /// <summary>Never fires.</summary>
+    public static readonly Buggify Off = new(_ => false);
+
+    public Buggify(Func<FaultPoint, bool> fire) => _fire = fire;
+
+    public bool Fires(FaultPoint point) => _fire(point);
+}

@@ -1,0 +1,78 @@
+using Cairn.Simulation.Engine;
+
+namespace Cairn.Simulation.Faults;
+
+/// <summary>
+/// The fault mix of one run: which kinds are on and at what rates. Standard runs use fixed rates;
+/// swarm runs draw both the kinds and the rates from the seed, so some runs never see some faults
+/// (swarm testing finds bugs that an always-everything mix masks).
+/// </summary>
+public sealed record FaultPlan
+{
+    /// <summary>Enabled kinds.</summary>
+    public FaultKinds Kinds { get; init; }
+    /// <summary>Probability a frame is lost.</summary>
+    public double DropRate { get; init; }
+    /// <summary>Probability a frame is duplicated.</summary>
+    public double DuplicateRate { get; init; }
+    /// <summary>Probability a frame has a bit flipped.</summary>
+    public double CorruptRate { get; init; }
+    /// <summary>Probability of a tail delay.</summary>
+    public double TailRate { get; init; }
+    /// <summary>Largest ordinary network latency in ms.</summary>
+    public int LatencyMaxMs { get; init; } = 5;
+    /// <summary>Longest gap between nemesis actions in ms.</summary>
+    public int ActionGapMaxMs { get; init; } = 4000;
+    /// <summary>Probability a durable record gets a bit flipped when written (bit-flip nodes only).</summary>
+    public double WriteFlipRate { get; init; }
+    /// <summary>Probability a record read at start-up has a transient bit flip (bit-flip nodes only).</summary>
+    public double ReadFlipRate { get; init; }
+    /// <summary>Probability a disk sync takes a latency spike.</summary>
+    public double DiskSpikeRate { get; init; }
+    /// <summary>How many nodes may suffer bit flips: at most a minority, so a healthy majority remains.</summary>
+    public int BitFlipNodes { get; init; }
+
+    /// <summary>True when <paramref name="kind"/> is enabled.</summary>
+    public bool Has(FaultKinds kind) => (Kinds & kind) != 0;
+
+    /// <summary>The plan for a mode, seed and cluster size, minus the kinds in <paramref name="without"/>.</summary>
+    public static FaultPlan For(FaultMode mode, ulong seed, int nodes, FaultKinds without)
+    {
+        var plan = mode switch
+        {
+            FaultMode.None => new FaultPlan(),
+            FaultMode.Standard => Standard(nodes),
+            _ => Swarm(SimRandom.Derive(seed, "swarm"), nodes),
+        };
+        return plan with { Kinds = plan.Kinds & ~without };
+    }
+
+    private static FaultPlan Standard(int nodes) => new()
+    {
+        Kinds = FaultKinds.All,
+        DropRate = 0.02, DuplicateRate = 0.01, CorruptRate = 0.002, TailRate = 0.01, LatencyMaxMs = 10,
+        ActionGapMaxMs = 4000, WriteFlipRate = 0.0005, ReadFlipRate = 0.01, DiskSpikeRate = 0.002,
+        BitFlipNodes = (nodes - 1) / 2,
+    };
+
+    private static FaultPlan Swarm(SimRandom r, int nodes)
+    {
+        var kinds = FaultKinds.None;
+        foreach (var k in FaultKindNames.Singles)
+            if (r.Chance(0.6)) kinds |= k;
+        return new FaultPlan
+        {
+            Kinds = kinds,
+            DropRate = r.Next(0, 150) / 1000.0,
+            DuplicateRate = r.Next(0, 60) / 1000.0,
+            CorruptRate = r.Next(0, 30) / 1000.0,
+            TailRate = r.Next(0, 100) / 1000.0,
+            LatencyMaxMs = r.Next(2, 40),
+            ActionGapMaxMs = r.Next(300, 8000),
+            WriteFlipRate = r.Next(0, 50) / 10000.0,
+            ReadFlipRate = r.Next(0, 100) / 1000.0,
+            DiskSpikeRate = r.Next(0, 50) / 1000.0,
+            BitFlipNodes = r.Next(0, (nodes - 1) / 2 + 1),
+        };
+    }
+}
