@@ -7,7 +7,8 @@ namespace Cairn.Simulation.Checking.Linearizability;
 /// </summary>
 /// <param name="StepsMax">Steps (one model step or one backtrack each) per partition; default 50 million.</param>
 /// <param name="CacheEntriesMax">Memoized (linearized set, state) pairs per partition; default 8 million.</param>
-public sealed record SearchLimits(long StepsMax = 50_000_000, int CacheEntriesMax = 8_000_000)
+/// <param name="CacheWordsMax">64-bit words of memoized bitsets per partition; default 32 million (256 MiB).</param>
+public sealed record SearchLimits(long StepsMax = 50_000_000, int CacheEntriesMax = 8_000_000, long CacheWordsMax = 32_000_000)
 {
     /// <summary>The defaults.</summary>
     public static SearchLimits Default { get; } = new();

@@ -25,6 +25,9 @@ internal sealed class SearchCache<TState>
 
     public int Count { get; private set; }
 
+    /// <summary>Bitset words stored, the dominant memory cost.</summary>
+    public long Words => (long)Count * wordsPerSet;
+
     /// <summary>Adds the pair unless present; returns false when it was already cached.</summary>
     public bool TryAdd(LinearizedSet set, in TState state)
     {
@@ -61,7 +64,7 @@ internal sealed class SearchCache<TState>
         {
             Array.Resize(ref hashes, Count * 2);
             Array.Resize(ref states, Count * 2);
-            Array.Resize(ref arena, Count * 2 * wordsPerSet);
+            Array.Resize(ref arena, checked(Count * 2 * Math.Max(1, wordsPerSet)));
         }
 
         hashes[Count] = hash;

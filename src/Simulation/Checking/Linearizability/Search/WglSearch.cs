@@ -73,7 +73,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             long steps = 0;
             while (closedRemaining > 0)
             {
-                if (++steps > limits.StepsMax || cache.Count > limits.CacheEntriesMax)
+                if (++steps > limits.StepsMax || cache.Count > limits.CacheEntriesMax || cache.Words > limits.CacheWordsMax)
                 {
                     return new SearchOutcome(SearchVerdict.Unknown, steps, cache.Count);
                 }
