@@ -6,7 +6,7 @@ namespace Cairn.Simulation.Checking.Linearizability;
 /// Shrinks a non-linearizable sub-history: first to the shortest failing prefix by invocation
 /// time (binary search), then by delta debugging (Zeller's ddmin: remove chunks, halving the
 /// chunk size when nothing can go). A candidate is kept only when it is still non-linearizable
-/// and explains at least as many observations as the original, so the writes that a read
+/// and every operation it leaves unexplained was unexplained in the original, so the writes that a read
 /// depends on stay in the counterexample. Every search counts against a fixed attempt budget.
 /// </summary>
 /// <typeparam name="TState">The model state.</typeparam>
@@ -28,7 +28,7 @@ public static class CounterexampleShrinker<TState, TInput, TOutput, TModel>
         TModel model, IReadOnlyList<ModelOperation<TInput, TOutput>> failing, SearchLimits limits, int attemptsMax)
     {
         var current = failing.OrderBy(o => o.Call).ThenBy(o => o.Id).ToList();
-        var budget = new Budget(model, limits, attemptsMax, model.UnexplainedObservations(current));
+        var budget = new Budget(model, limits, attemptsMax, [.. model.UnexplainedOperations(current)]);
         current = ShortestFailingPrefix(current, ref budget);
         for (int chunk = current.Count / 2; chunk >= 1 && budget.Left > 0;)
         {
@@ -82,7 +82,7 @@ public static class CounterexampleShrinker<TState, TInput, TOutput, TModel>
         return removed;
     }
 
-    private struct Budget(TModel model, SearchLimits limits, int attempts, int unexplainedMax)
+    private struct Budget(TModel model, SearchLimits limits, int attempts, HashSet<int> unexplained)
     {
         public int Left { get; private set; } = attempts;
 
@@ -93,7 +93,7 @@ public static class CounterexampleShrinker<TState, TInput, TOutput, TModel>
         }
 
         public readonly bool StillFailsUncounted(List<ModelOperation<TInput, TOutput>> candidate) =>
-            model.UnexplainedObservations(candidate) <= unexplainedMax &&
+            model.UnexplainedOperations(candidate).All(unexplained.Contains) &&
             WglSearch<TState, TInput, TOutput, TModel>.Check(model, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidate), limits).Verdict
                 == SearchVerdict.NotLinearizable;
     }

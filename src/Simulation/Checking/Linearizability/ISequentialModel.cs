@@ -37,13 +37,14 @@ public interface ISequentialModel<TState, TInput, TOutput>
         [new HistoryPartition("all", Enumerable.Range(0, history.Count).ToArray())];
 
     /// <summary>
-    /// Counts observations in <paramref name="history"/> that no operation in it explains (for a
-    /// register: reads of values nobody wrote). Shrinking never increases this count, so a
-    /// counterexample keeps the writes its reads depend on. The default is 0.
+    /// Names the operations of <paramref name="history"/> whose observations no other operation in
+    /// it explains (for a register: a read of a value nobody wrote). Shrinking keeps a candidate
+    /// only if this set stays within the original's, so a counterexample keeps the writes its
+    /// reads depend on. The default names none.
     /// </summary>
     /// <param name="history">A sub-history.</param>
-    /// <returns>The number of unexplained observations.</returns>
-    int UnexplainedObservations(IReadOnlyList<ModelOperation<TInput, TOutput>> history) => 0;
+    /// <returns>The <see cref="ModelOperation{TInput, TOutput}.Id"/> values, ascending.</returns>
+    IReadOnlyList<int> UnexplainedOperations(IReadOnlyList<ModelOperation<TInput, TOutput>> history) => [];
 
     /// <summary>Renders an operation for a counterexample, for example <c>put(k, v) -&gt; rev 7</c>.</summary>
     /// <param name="input">The request.</param>

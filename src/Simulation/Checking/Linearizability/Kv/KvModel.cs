@@ -36,8 +36,8 @@ public readonly partial struct KvModel : ISequentialModel<KvState, KvRequest, Kv
         KeyPartitioner.Partition(history);
 
     /// <inheritdoc />
-    public int UnexplainedObservations(IReadOnlyList<ModelOperation<KvRequest, KvResponse>> history) =>
-        KvObservations.CountUnexplained(history);
+    public IReadOnlyList<int> UnexplainedOperations(IReadOnlyList<ModelOperation<KvRequest, KvResponse>> history) =>
+        KvObservations.Unexplained(history);
 
     /// <inheritdoc />
     public string Describe(KvRequest input, KvResponse? output) => KvDescription.Describe(input, output);
