@@ -72,10 +72,24 @@ public sealed class RevisionCheckTests
         Assert.False(KvLinearizabilityChecker.Check(h).Ok);
     }
 
+    [Fact]
+    public void RevisionLearnedFromAReadMustNotBelongToAWriteOfAnotherKey()
+    {
+        // The info put's revision is unknown until the read shows 7, which the put of y already owns.
+        var h = new HistoryBuilder()
+            .PutUnknown(0, "x", "a", 0)
+            .Put(1, "y", "b", 0, 10, 7)
+            .Get(2, "x", 20, 30, 7, Kv("x", "a", 7, 7, 1))
+            .Build();
+        Assert.Equal(SearchVerdict.Linearizable, SearchPartitionsOnly(h));
+        Assert.Equal(ViolationKind.RevisionOrder, KvLinearizabilityChecker.Check(h).Violation);
+    }
+
     private static SearchVerdict SearchPartitionsOnly(IReadOnlyList<HistoryOperation> h)
     {
         ModelOperation<KvRequest, KvResponse>[] ops =
             [.. h.Select((o, i) => new ModelOperation<KvRequest, KvResponse>(i, o.Request, o.Response, o.CallTime, o.ReturnTime))];
+        Assert.All(h, o => Assert.NotEqual(OperationOutcome.Fail, o.Outcome));
         return PartitionedCheck<KvState, KvRequest, KvResponse, KvModel>.Check(default, ops, LinearizabilityOptions.Default).Verdict;
     }
 }

@@ -13,7 +13,8 @@ public sealed record RevisionViolation(string Reason, HistoryOperation First, Hi
 /// replies: (1) distinct writes have distinct revisions; (2) if A returned before B was invoked,
 /// rev(A) &lt; rev(B) when B is a write and rev(A) &lt;= rev(B) when B is a read (for a read, its
 /// header revision). Rule (2) includes "a read's header is at least the revision of every write
-/// that completed before the read began".
+/// that completed before the read began"; (3) a key a read returns with create or mod revision r
+/// is among the keys written by the operation that owns revision r, when that operation is known.
 /// </summary>
 public static class RevisionOrderCheck
 {
@@ -24,7 +25,7 @@ public static class RevisionOrderCheck
     {
         ArgumentNullException.ThrowIfNull(history);
         HistoryOperation[] known = history.Where(o => o.Outcome == OperationOutcome.Ok && o.Response is not null).ToArray();
-        return DuplicateWriteRevision(known) ?? RealTimeOrder(known);
+        return DuplicateWriteRevision(known) ?? RealTimeOrder(known) ?? ForeignObservedRevision(known);
     }
 
     /// <summary>True when the reply shows that the operation created a new revision.</summary>
@@ -84,6 +85,47 @@ public static class RevisionOrderCheck
 
         return null;
     }
+
+    private static RevisionViolation? ForeignObservedRevision(HistoryOperation[] known)
+    {
+        var owner = new Dictionary<long, HistoryOperation>();
+        foreach (HistoryOperation write in known.Where(Wrote))
+        {
+            owner[write.Response!.Revision] = write;
+        }
+
+        foreach (HistoryOperation read in known.OrderBy(o => o.Index))
+        {
+            foreach (KeyValue kv in ReturnedKvs(read.Response!))
+            {
+                foreach (long revision in (long[])[kv.CreateRevision, kv.ModRevision])
+                {
+                    if (owner.TryGetValue(revision, out HistoryOperation? write) && !KeysPut(write).Contains(kv.Key))
+                    {
+                        return new RevisionViolation(
+                            $"operation {read.Index} returned key {kv.Key} written at revision {revision}, but revision {revision} belongs to operation {write.Index}, which did not write {kv.Key}",
+                            write, read);
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<KeyValue> ReturnedKvs(KvResponse response) => response switch
+    {
+        RangeResponse r => r.Kvs,
+        TxnResponse t => t.Responses.SelectMany(ReturnedKvs),
+        _ => [],
+    };
+
+    private static IEnumerable<string> KeysPut(HistoryOperation write) => (write.Request, write.Response) switch
+    {
+        (PutRequest p, _) => [p.Key],
+        (TxnRequest t, TxnResponse r) => (r.Succeeded ? t.Success : t.Failure).OfType<PutRequest>().Select(p => p.Key),
+        _ => [],
+    };
 
     private static bool Contradicts(HistoryOperation earlier, HistoryOperation later)
     {
