@@ -13,6 +13,8 @@ public sealed record RunOptions
     public long DurationMs { get; init; } = 120_000;
     /// <summary>The fault mix.</summary>
     public FaultMode Faults { get; init; } = FaultMode.Standard;
+    /// <summary>Fault kinds removed from the mode's mix (used by shrinking, or to study one fault alone).</summary>
+    public FaultKinds Without { get; init; }
     /// <summary>A canary to switch on, by name (see <c>cairn-sim bugs</c>), or null.</summary>
     public string? Bug { get; init; }
     /// <summary>Simulated clients.</summary>
@@ -34,6 +36,7 @@ public sealed record RunOptions
         var cmd = $"dotnet run --project src/Simulation -- run --seed {Seed} --nodes {Nodes} --duration {DurationMs / 1000}s --faults {Faults.ToString().ToLowerInvariant()}";
         if (Workload != "register") cmd += $" --workload {Workload}";
         if (Clients != 5) cmd += $" --clients {Clients}";
+        if (Without != FaultKinds.None) cmd += $" --without {FaultKindNames.Format(Without)}";
         if (Bug is not null) cmd += $" --bug {Bug}";
         return cmd;
     }

@@ -9,6 +9,9 @@ public interface INodeObserver
     /// <summary>Called with each Ready before the runtime carries it out.</summary>
     void OnReady(ulong node, Ready ready);
 
+    /// <summary>Called when a message actually leaves the node (after any persistence it waited for).</summary>
+    void OnSent(ulong node, Message message);
+
     /// <summary>Called after the state machine applied the entry.</summary>
     void OnApplied(ulong node, Entry entry);
 }

@@ -149,6 +149,12 @@ public sealed partial class NodeRuntime
     private void SendNow(Message m)
     {
         if (Buggify.Fires(FaultPoint.DelaySend)) { _delayed.Add(m); return; }
+        Transmit(m);
+    }
+
+    private void Transmit(Message m)
+    {
+        Observer?.OnSent(Raft.Id, m);
         _network.Send(Raft.Id, m.To, FrameCodec.Encode(m));
     }
 
@@ -158,6 +164,6 @@ public sealed partial class NodeRuntime
         if (_delayed.Count == 0) return;
         var held = _delayed.ToArray();
         _delayed.Clear();
-        foreach (var m in held) _network.Send(Raft.Id, m.To, FrameCodec.Encode(m));
+        foreach (var m in held) Transmit(m);
     }
 }

@@ -18,6 +18,14 @@ internal static class CanaryCatalog
         new Canary("figure8-commit", "a leader commits entries of earlier terms by counting replicas (Raft Figure 8)", new RaftBugs { CommitPreviousTermByCount = true }),
         new Canary("ack-before-sync", "votes and append acknowledgements leave before the disk write is synced", new RaftBugs { AckBeforeSync = true }),
         new Canary("quorum-off-by-one", "a quorum is n/2 instead of n/2+1", new RaftBugs { QuorumOffByOne = true }),
+        new Canary("no-truncate-on-conflict", "a follower overwrites a conflicting entry in place and keeps the stale suffix after it", new RaftBugs { NoTruncateOnConflict = true }),
+        new Canary("commit-beyond-verified", "a follower commits up to leaderCommit past the prefix the append verified", new RaftBugs { CommitBeyondVerified = true }),
+        new Canary("accept-stale-term", "messages from an older term are processed as if current", new RaftBugs { AcceptStaleTerm = true }),
+        new Canary("double-vote", "a node grants its vote to a second candidate in the same term", new RaftBugs { DoubleVote = true }),
+        new Canary("count-duplicate-votes", "a candidate counts every grant message, so a duplicated grant counts twice", new RaftBugs { CountDuplicateVotes = true }),
+        new Canary("commit-index-regresses", "a follower lowers its commit index to a smaller leaderCommit", new RaftBugs { CommitIndexRegresses = true }),
+        new Canary("apply-before-durable", "committed entries are applied before they are durable on the node", new RaftBugs { ApplyBeforeDurable = true }),
+        new Canary("skip-checksum", "frames and disk records are decoded without checking their CRC, so corrupt records are applied", new RaftBugs { SkipChecksum = true }),
     };
 
     /// <summary>Finds a canary by name, or throws <see cref="ArgumentException"/> listing the valid names.</summary>

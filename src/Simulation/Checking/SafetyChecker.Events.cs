@@ -35,6 +35,7 @@ public sealed partial class SafetyChecker
             return;
         }
         _leaderOfTerm[raft.Term] = node;
+        CheckLeaderVotes(node, raft);
         for (var i = 0; i < _committed.Count; i++)
         {
             var index = (ulong)i + 1;

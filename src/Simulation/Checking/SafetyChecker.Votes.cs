@@ -11,12 +11,10 @@ public sealed partial class SafetyChecker
     /// Raft Figure 2: votedFor is persistent, so a server grants at most one vote per term, across restarts.
     /// Raft §5.4.2: a leader commits by counting replicas only entries of its current term.
     /// </summary>
-    private void CheckOutputs(ulong node, Ready ready)
-    {
-        foreach (var m in ready.MessagesAfterPersist) CheckGrant((int)node, m);
-        foreach (var m in ready.MessagesNow) CheckGrant((int)node, m);
-    }
+    /// <inheritdoc />
+    public void OnSent(ulong node, Message m) => CheckGrant((int)node, m);
 
+    /// <summary>Grants are recorded when they leave the node: one prepared but lost in a crash was never cast.</summary>
     private void CheckGrant(int node, Message m)
     {
         if (m.Type != MessageType.MsgVoteResponse || m.Reject) return;
@@ -26,6 +24,18 @@ public sealed partial class SafetyChecker
                 _violations.Report("VoteOncePerTerm", $"node {node} granted votes to {earlier} and {m.To} in term {m.Term}", node);
         }
         else _grants[(node, m.Term)] = m.To;
+    }
+
+    /// <summary>Raft §5.2: a leader won votes from a majority of distinct servers in its term (itself included).</summary>
+    private void CheckLeaderVotes(int node, RaftNode raft)
+    {
+        if (_nodes.Count == 1) return;
+        var votes = 1;
+        foreach (var voter in _nodes)
+            if (voter.Id != node && _grants.TryGetValue((voter.Id, raft.Term), out var candidate) && candidate == (ulong)node) votes++;
+        var quorum = _nodes.Count / 2 + 1;
+        if (votes < quorum)
+            _violations.Report("LeaderHasQuorumOfVotes", $"node {node} leads term {raft.Term} with {votes} distinct votes; a majority is {quorum}", node);
     }
 
     private void CheckLeaderCommit(int node, RaftNode raft, NodeTrack track)

@@ -53,7 +53,6 @@ public sealed partial class SafetyChecker : INodeObserver
     /// <inheritdoc />
     public void OnReady(ulong node, Ready ready)
     {
-        CheckOutputs(node, ready);
         if (ready.Entries.Count == 0) return;
         var track = _tracks[node];
         var first = (int)ready.Entries[0].Index;
@@ -64,6 +63,10 @@ public sealed partial class SafetyChecker : INodeObserver
     /// <inheritdoc />
     public void OnApplied(ulong node, Entry entry)
     {
+        // Persistence contract: an entry is applied only once it is durable on this node.
+        var raft = _nodes[(int)node - 1].Raft;
+        if (raft is not null && entry.Index > raft.StableIndex)
+            _violations.Report("ApplyOnlyDurable", $"node {node} applied entry {entry.Index} while only {raft.StableIndex} is durable", (int)node);
     }
 
     /// <summary>A node (re)started: rebuild its log view from what it recovered.</summary>

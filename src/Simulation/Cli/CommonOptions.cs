@@ -9,7 +9,8 @@ internal sealed class CommonOptions
 {
     public Option<int> Nodes { get; } = new("--nodes") { Description = "Cluster size (1-9).", DefaultValueFactory = _ => 5 };
     public Option<string> Duration { get; } = new("--duration") { Description = "Fault phase length: 120s, 90000ms or 2m.", DefaultValueFactory = _ => "120s" };
-    public Option<string> Faults { get; } = new("--faults") { Description = "Fault mix: none | standard.", DefaultValueFactory = _ => "standard" };
+    public Option<string> Faults { get; } = new("--faults") { Description = "Fault mix: none | standard | swarm (each seed draws its own kinds and rates).", DefaultValueFactory = _ => "standard" };
+    public Option<string?> Without { get; } = new("--without") { Description = "Fault kinds to leave out, comma-separated: " + string.Join(",", FaultKindNames.Singles.Select(FaultKindNames.Name)) + "." };
     public Option<string?> Bug { get; } = new("--bug") { Description = "Switch on a canary (see `bugs`)." };
     public Option<string> Workload { get; } = new("--workload") { Description = "Workload: " + string.Join(" | ", Simulator.Workloads) + ".", DefaultValueFactory = _ => "register" };
     public Option<int> Clients { get; } = new("--clients") { Description = "Simulated clients.", DefaultValueFactory = _ => 5 };
@@ -17,7 +18,7 @@ internal sealed class CommonOptions
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Nodes, Duration, Faults, Bug, Workload, Clients, Json }) command.Options.Add(o);
+        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Clients, Json }) command.Options.Add(o);
     }
 
     /// <summary>Builds run options for one seed, throwing <see cref="ArgumentException"/> on bad input.</summary>
@@ -35,6 +36,7 @@ internal sealed class CommonOptions
         {
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
             Bug = bug, Workload = workload, Clients = clients,
+            Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
         };
     }
 
@@ -52,7 +54,8 @@ internal sealed class CommonOptions
     {
         "none" => FaultMode.None,
         "standard" => FaultMode.Standard,
-        _ => throw new ArgumentException($"bad --faults '{text}': use none or standard"),
+        "swarm" => FaultMode.Swarm,
+        _ => throw new ArgumentException($"bad --faults '{text}': use none, standard or swarm"),
     };
 
     /// <summary>Parses <c>A..B</c> (inclusive) or a single seed.</summary>

@@ -4,70 +4,83 @@ using Cairn.Simulation.World;
 namespace Cairn.Simulation.Faults;
 
 /// <summary>
-/// Draws the fault schedule from its own seeded stream: crashes with restarts, partitions (one node
-/// isolated, random halves, one-way cuts), clogged nodes and links, process pauses and clock skew.
-/// Stops at the heal, after which the world restores everything.
+/// Draws the fault schedule from its own seeded stream and the run's <see cref="FaultPlan"/>: crashes
+/// with restarts, Jepsen partition shapes, clogs, bandwidth limits, pauses, clock skew, drift and jumps,
+/// failed fsyncs and full disks. Stops at the heal.
 /// </summary>
 public sealed class Nemesis
 {
-    /// <summary>Longest gap between two fault actions, in ms.</summary>
-    public const int ActionGapMaxMs = 4000;
-
     private readonly SimWorld _world;
     private readonly SimRandom _random;
+    private readonly FaultKinds[] _actions;
 
-    /// <summary>Creates a nemesis acting on <paramref name="world"/>.</summary>
+    /// <summary>Creates a nemesis acting on <paramref name="world"/> with the world's plan.</summary>
     public Nemesis(SimWorld world, SimRandom random)
     {
         _world = world;
         _random = random;
+        var actionKinds = new[] { FaultKinds.Crash, FaultKinds.Partition, FaultKinds.Clog, FaultKinds.Bandwidth, FaultKinds.Pause, FaultKinds.Clock, FaultKinds.FsyncFail, FaultKinds.DiskFull };
+        // Crashes and partitions are drawn twice as often as the rest.
+        _actions = actionKinds.Where(world.Plan.Has).SelectMany(k => k is FaultKinds.Crash or FaultKinds.Partition ? new[] { k, k } : new[] { k }).ToArray();
     }
 
     /// <summary>Fault actions taken so far.</summary>
     public int Actions { get; private set; }
 
-    /// <summary>Schedules the first action.</summary>
-    public void Start() => ScheduleNext();
+    /// <summary>Schedules the first action, if the plan has any action kind.</summary>
+    public void Start()
+    {
+        if (_actions.Length > 0) ScheduleNext();
+    }
 
     /// <summary>Takes one fault action and schedules the next, until the heal.</summary>
     public void Act()
     {
         if (_world.Healed) return;
         Actions++;
-        var n = _world.Nodes.Count;
-        var node = _random.Next(1, n + 1);
-        switch (_random.Next(0, 8))
+        var node = _random.Next(1, _world.Nodes.Count + 1);
+        var kind = _random.Pick(_actions);
+        switch (kind)
         {
-            case 0:
-            case 1:
-                _world.CrashNode(node, restartAfterMs: _random.Next(200, 5000));
-                break;
-            case 2:
-                _world.Isolate(node, _random.Next(500, 8000));
-                break;
-            case 3:
-                _world.PartitionHalves(_random, _random.Next(500, 8000));
-                break;
-            case 4:
-                var other = 1 + (node % n);
-                _world.CutOneWay(node, other, _random.Next(500, 5000));
-                break;
-            case 5:
-                _world.Network.ClogNode(node, _world.Scheduler.Now + _random.Next(100, 2000));
-                break;
-            case 6:
-                _world.PauseNode(node, _random.Next(100, 3000));
-                break;
-            default:
-                var clock = _world.Nodes[node - 1].Clock;
-                clock.SkewMs = _random.Next(-2000, 2000);
-                clock.DriftPpm = _random.Next(-50_000, 50_000);
-                break;
+            case FaultKinds.Crash: _world.CrashNode(node, restartAfterMs: _random.Next(0, 4) == 0 ? _random.Next(1, 100) : _random.Next(200, 5000)); break;
+            case FaultKinds.Partition: Partition(); break;
+            case FaultKinds.Clog: Clog(node); break;
+            case FaultKinds.Bandwidth: _world.LimitBandwidth(node, 1 + (node % _world.Nodes.Count), _random.Next(1, 64), _random.Next(500, 5000)); break;
+            case FaultKinds.Pause: _world.PauseNode(node, _random.Next(100, 3000)); break;
+            case FaultKinds.Clock: ChangeClock(node); break;
+            case FaultKinds.FsyncFail: _world.FailNextSync(node); break;
+            case FaultKinds.DiskFull: _world.FillDisk(node, _random.Next(200, 4000)); break;
         }
-        _world.Trace("nemesis", node, Actions);
         ScheduleNext();
     }
 
+    private void Partition()
+    {
+        var ms = _random.Next(500, 8000);
+        var shape = _random.Pick(PartitionShapes.All);
+        _world.Partition(PartitionShapes.Cut(shape, _world.Nodes.Count, _random), ms, shape.ToString());
+    }
+
+    private void Clog(int node)
+    {
+        var until = _world.Scheduler.Now + _random.Next(100, 2000);
+        if (_random.Chance(0.5)) _world.Network.ClogNode(node, until);
+        else _world.Network.ClogLink(node, 1 + (node % _world.Nodes.Count), until);
+        _world.Trace("clog", node, until);
+    }
+
+    private void ChangeClock(int node)
+    {
+        var clock = _world.Nodes[node - 1].Clock;
+        switch (_random.Next(0, 3))
+        {
+            case 0: clock.SkewMs = _random.Next(-2000, 2000); break;
+            case 1: clock.DriftPpm = _random.Next(-50_000, 50_000); break;
+            default: clock.SkewMs += _random.Chance(0.5) ? _random.Next(1000, 60_000) : -_random.Next(1000, 60_000); break; // a jump
+        }
+        _world.Trace("clock", node, clock.SkewMs);
+    }
+
     private void ScheduleNext() =>
-        _world.Scheduler.After(_random.Next(200, ActionGapMaxMs), new SimEvent(EventKind.Nemesis, 0, 0, 0, 0, null));
+        _world.Scheduler.After(_random.Next(100, Math.Max(200, _world.Plan.ActionGapMaxMs)), new SimEvent(EventKind.Nemesis, 0, 0, 0, 0, null));
 }

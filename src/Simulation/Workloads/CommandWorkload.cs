@@ -34,6 +34,7 @@ public sealed class CommandWorkload : IWorkload
         public int Target;
         public byte[] Command = Array.Empty<byte>();
         public long IssuedAt;
+        public bool Idle;
     }
 
     private sealed record Proposal(ulong RequestId, byte[] Command) : ISimRequest
@@ -87,6 +88,8 @@ public sealed class CommandWorkload : IWorkload
         {
             case ClientOutcome.Applied:
                 Acknowledge(c, reply);
+                // After the heal each client completes one fresh command, then goes idle (liveness phase).
+                if (_world.Healed && c.IssuedAt >= _world.HealTimeMs) { c.Idle = true; return; }
                 _world.Scheduler.After(_random.Next(1, _world.Options.ClientThinkMs * 2), Wake(c, 0, null));
                 return;
             case ClientOutcome.NotLeader:
@@ -124,7 +127,7 @@ public sealed class CommandWorkload : IWorkload
     private static SimEvent Wake(Client c, long token, object? payload) => new(EventKind.ClientWake, c.Index, 0, token, 0, payload);
 
     /// <inheritdoc />
-    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0;
+    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0 && _clients.All(c => c.Idle);
 
     /// <inheritdoc />
     public void Finish()

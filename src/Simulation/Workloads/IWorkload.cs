@@ -31,7 +31,8 @@ public interface IWorkload
     /// <summary>A client's timer fired or its reply arrived.</summary>
     void OnWake(int client, long token, object? payload);
 
-    /// <summary>True once a command issued after <paramref name="healTimeMs"/> was acknowledged.</summary>
+    /// <summary>True once every client finished its work after <paramref name="healTimeMs"/> (no operation pending)
+    /// and at least one operation issued after the heal was acknowledged.</summary>
     bool Converged(long healTimeMs);
 
     /// <summary>End-of-run checks; report violations to the world's log.</summary>

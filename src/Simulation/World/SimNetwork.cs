@@ -14,6 +14,8 @@ public sealed class SimNetwork : INetwork
     private readonly bool[,] _blocked;
     private readonly long[] _nodeClogUntil;
     private readonly long[,] _linkClogUntil;
+    private readonly int[,] _bandwidth;
+    private readonly long[,] _linkBusyUntil;
 
     /// <summary>Creates a network for nodes 1..<paramref name="nodes"/>.</summary>
     public SimNetwork(Scheduler scheduler, SimRandom random, int nodes)
@@ -23,6 +25,21 @@ public sealed class SimNetwork : INetwork
         _blocked = new bool[nodes + 1, nodes + 1];
         _nodeClogUntil = new long[nodes + 1];
         _linkClogUntil = new long[nodes + 1, nodes + 1];
+        _bandwidth = new int[nodes + 1, nodes + 1];
+        _linkBusyUntil = new long[nodes + 1, nodes + 1];
+    }
+
+    /// <summary>Limits the link from → to to <paramref name="bytesPerMs"/> (0 = unlimited); frames queue behind each other.</summary>
+    public void LimitBandwidth(int from, int to, int bytesPerMs) => _bandwidth[from, to] = bytesPerMs;
+
+    /// <summary>Clears clogs and bandwidth limits on every link between nodes of <paramref name="nodes"/>.</summary>
+    public void Unclog(IReadOnlyList<int> nodes)
+    {
+        foreach (var a in nodes)
+        {
+            _nodeClogUntil[a] = 0;
+            foreach (var b in nodes) { _linkClogUntil[a, b] = 0; _bandwidth[a, b] = 0; }
+        }
     }
 
     /// <summary>The current rates.</summary>
@@ -43,6 +60,7 @@ public sealed class SimNetwork : INetwork
         Array.Clear(_blocked);
         Array.Clear(_nodeClogUntil);
         Array.Clear(_linkClogUntil);
+        Array.Clear(_bandwidth);
     }
 
     /// <summary>Delays every frame to or from <paramref name="node"/> until <paramref name="until"/>.</summary>
@@ -73,6 +91,15 @@ public sealed class SimNetwork : INetwork
         var delay = DrawLatency();
         var clog = Math.Max(Math.Max(_nodeClogUntil[from], _nodeClogUntil[to]), _linkClogUntil[from, to]);
         if (clog > _scheduler.Now) delay += clog - _scheduler.Now;
+        var bandwidth = _bandwidth[from, to];
+        if (bandwidth > 0)
+        {
+            // Transmission takes size/bandwidth and frames on one link go out one after another.
+            var start = Math.Max(_scheduler.Now, _linkBusyUntil[from, to]);
+            var transmit = Math.Max(1, frame.Length / bandwidth);
+            _linkBusyUntil[from, to] = start + transmit;
+            delay += start - _scheduler.Now + transmit;
+        }
         _scheduler.After(delay, new SimEvent(EventKind.Deliver, to, 0, from, frame.Length, frame));
     }
 

@@ -8,6 +8,7 @@ public sealed partial class SimWorld
     private const long PhaseHeal = 1;
     private const long PhaseUnblock = 2;
     private const long PhaseCrashQuickly = 3;
+    private const long PhaseUnlimit = 4;
 
     private void Dispatch(in SimEvent e)
     {
@@ -55,9 +56,7 @@ public sealed partial class SimWorld
                 break;
             case EventKind.DiskDone:
                 if (e.Incarnation != node.Incarnation) return;
-                Trace("diskdone", node.Id, e.A);
-                node.Disk.CompleteThrough(e.A);
-                runtime.OnDiskWriteDurable(e.A);
+                CompleteSync(node, e);
                 break;
             case EventKind.ClientRequest:
                 ((ISimRequest)e.Payload!).Deliver(node);
@@ -72,6 +71,11 @@ public sealed partial class SimWorld
             if (!Healed) CrashNode(e.Node, restartAfterMs: _pointRandom.Next(1, 50));
             return;
         }
+        if (e.A == PhaseUnlimit)
+        {
+            if (!Healed) Network.LimitBandwidth(e.Node, (int)e.B, 0);
+            return;
+        }
         if (e.A == PhaseUnblock)
         {
             if (Healed) return;
@@ -80,21 +84,5 @@ public sealed partial class SimWorld
             return;
         }
         Heal();
-    }
-
-    /// <summary>The final heal: faults stop, links and clocks are restored, every node runs.</summary>
-    private void Heal()
-    {
-        Healed = true;
-        HealTimeMs = Scheduler.Now;
-        Network.HealAll();
-        Network.Profile = new Cairn.Simulation.World.NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 5 };
-        foreach (var node in Nodes)
-        {
-            // A pause in progress runs out by itself: inputs deferred to its end must keep their order.
-            node.Clock.DriftPpm = 0;
-            if (node.Runtime is null) RestartNode(node.Id);
-        }
-        Trace("heal", 0, HealTimeMs);
     }
 }

@@ -32,34 +32,34 @@ public sealed partial class SimWorld
         Trace("pause", id, ms);
     }
 
-    /// <summary>Cuts node <paramref name="id"/> off from every other node for <paramref name="ms"/>.</summary>
-    public void Isolate(int id, long ms)
+    /// <summary>Arms node <paramref name="id"/>'s disk so that its next fsync fails.</summary>
+    public void FailNextSync(int id)
     {
-        var cut = new List<(int, int)>();
-        foreach (var other in Nodes)
-            if (other.Id != id) { cut.Add((id, other.Id)); cut.Add((other.Id, id)); }
-        Block(cut, ms, "isolate");
+        Nodes[id - 1].Disk.FailNextSync = true;
+        Trace("arm-fsync", id, 0);
     }
 
-    /// <summary>Splits the cluster into two random halves for <paramref name="ms"/>.</summary>
-    public void PartitionHalves(SimRandom random, long ms)
+    /// <summary>Fills node <paramref name="id"/>'s disk for <paramref name="ms"/>.</summary>
+    public void FillDisk(int id, long ms)
     {
-        var ids = Nodes.Select(n => n.Id).ToList();
-        for (var i = ids.Count - 1; i > 0; i--) { var j = random.Next(0, i + 1); (ids[i], ids[j]) = (ids[j], ids[i]); }
-        var half = ids.Count / 2;
-        var cut = new List<(int, int)>();
-        for (var i = 0; i < half; i++)
-            for (var j = half; j < ids.Count; j++) { cut.Add((ids[i], ids[j])); cut.Add((ids[j], ids[i])); }
-        Block(cut, ms, "halves");
+        var disk = Nodes[id - 1].Disk;
+        disk.FullUntil = Math.Max(disk.FullUntil, Scheduler.Now + ms);
+        Trace("disk-full", id, ms);
     }
 
-    /// <summary>Cuts only the link from → to for <paramref name="ms"/>.</summary>
-    public void CutOneWay(int from, int to, long ms) => Block(new List<(int, int)> { (from, to) }, ms, "one-way");
+    /// <summary>Limits the link from → to for <paramref name="ms"/>.</summary>
+    public void LimitBandwidth(int from, int to, int bytesPerMs, long ms)
+    {
+        Network.LimitBandwidth(from, to, bytesPerMs);
+        Trace("bandwidth", from, bytesPerMs);
+        Scheduler.After(ms, new SimEvent(EventKind.Phase, from, 0, PhaseUnlimit, to, null));
+    }
 
-    private void Block(List<(int, int)> links, long ms, string shape)
+    /// <summary>Cuts the given one-way links for <paramref name="ms"/>.</summary>
+    public void Partition(List<(int From, int To)> links, long ms, string shape)
     {
         foreach (var (from, to) in links) Network.SetBlocked(from, to, true);
-        Trace(shape, links.Count > 0 ? links[0].Item1 : 0, ms);
+        Trace(shape, links.Count > 0 ? links[0].From : 0, ms);
         Scheduler.After(ms, new SimEvent(EventKind.Phase, 0, 0, PhaseUnblock, links.Count, links));
     }
 }

@@ -9,7 +9,8 @@ namespace Cairn.Simulation.World;
 
 /// <summary>
 /// The deterministic world: scheduler, network, disks, clocks, processes, nemesis, workload and
-/// checkers, all driven from one seed on one thread.
+/// checkers, all driven from one seed on one thread. A run has a safety phase with faults, then a
+/// liveness phase that heals a majority core and demands convergence within a bound.
 /// </summary>
 public sealed partial class SimWorld
 {
@@ -24,20 +25,23 @@ public sealed partial class SimWorld
         Options = options;
         Workload = workload;
         _bugs = bugs;
+        Plan = FaultPlan.For(options.Faults, options.Seed, options.Nodes, options.Without);
         Violations = new ViolationLog(() => Scheduler.Now, options.Seed);
-        Network = new SimNetwork(Scheduler, SimRandom.Derive(options.Seed, "network"), options.Nodes) { Profile = NetworkFor(options.Faults) };
+        Network = new SimNetwork(Scheduler, SimRandom.Derive(options.Seed, "network"), options.Nodes) { Profile = NetworkFor(Plan) };
         _diskRandom = SimRandom.Derive(options.Seed, "disk");
         _clientRandom = SimRandom.Derive(options.Seed, "client-latency");
         var nodes = new List<SimNode>();
-        for (var id = 1; id <= options.Nodes; id++) nodes.Add(new SimNode(id, new SimDisk(), new SimClock(Scheduler)));
+        for (var id = 1; id <= options.Nodes; id++) nodes.Add(new SimNode(id, new SimDisk(DiskFaultsFor(id)) { Now = () => Scheduler.Now }, new SimClock(Scheduler)));
         Nodes = nodes;
         Checker = new SafetyChecker(Nodes, Violations);
         ArmFaultPoints();
-        if (options.Faults != FaultMode.None) _nemesis = new Nemesis(this, SimRandom.Derive(options.Seed, "nemesis"));
+        if (Plan.Kinds != FaultKinds.None) _nemesis = new Nemesis(this, SimRandom.Derive(options.Seed, "nemesis"));
     }
 
     /// <summary>The run's options.</summary>
     public RunOptions Options { get; }
+    /// <summary>The run's fault mix.</summary>
+    public FaultPlan Plan { get; }
     /// <summary>The event scheduler and simulated clock.</summary>
     public Scheduler Scheduler { get; } = new();
     /// <summary>The network.</summary>
@@ -59,9 +63,29 @@ public sealed partial class SimWorld
     /// <summary>Fault actions taken.</summary>
     public int FaultActions => _nemesis?.Actions ?? 0;
 
-    private static NetworkProfile NetworkFor(FaultMode faults) => faults == FaultMode.None
-        ? new NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 5 }
-        : new NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 10, TailRate = 0.01, TailLatencyMs = 200, DropRate = 0.02, DuplicateRate = 0.01 };
+    private static NetworkProfile NetworkFor(FaultPlan plan) => new()
+    {
+        LatencyMinMs = 1,
+        LatencyMaxMs = Math.Max(2, plan.LatencyMaxMs),
+        TailRate = plan.Has(FaultKinds.Delay) ? plan.TailRate : 0,
+        TailLatencyMs = 200,
+        DropRate = plan.Has(FaultKinds.Drop) ? plan.DropRate : 0,
+        DuplicateRate = plan.Has(FaultKinds.Duplicate) ? plan.DuplicateRate : 0,
+        CorruptRate = plan.Has(FaultKinds.Corrupt) ? plan.CorruptRate : 0,
+    };
+
+    private DiskFaults DiskFaultsFor(int id)
+    {
+        var flips = Plan.Has(FaultKinds.BitFlip) && id <= Plan.BitFlipNodes;
+        return new DiskFaults
+        {
+            Random = SimRandom.Derive(Options.Seed, $"disk-{id}"),
+            TornWrites = Plan.Has(FaultKinds.TornWrite),
+            WriteFlipRate = flips ? Plan.WriteFlipRate : 0,
+            ReadFlipRate = flips ? Plan.ReadFlipRate : 0,
+            SkipChecksum = _bugs.SkipChecksum,
+        };
+    }
 
     /// <summary>Runs the safety phase, the heal, and the liveness phase; stops at the first violation.</summary>
     public void Run()
@@ -77,11 +101,10 @@ public sealed partial class SimWorld
             Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
             Hash.Add(e.A);
             Dispatch(e);
-            if (Healed && Workload.Converged(HealTimeMs)) break;
+            if (Healed && Converged()) break;
         }
         if (Violations.Any) return;
-        if (!Workload.Converged(HealTimeMs))
-            Violations.Report("Liveness", $"no leader committed a new command within {Options.LivenessBoundMs}ms of the final heal at {HealTimeMs}ms");
+        if (!Converged()) ReportNoConvergence();
         else Workload.Finish();
     }
 
@@ -91,7 +114,7 @@ public sealed partial class SimWorld
         Options.Trace?.WriteLine($"{Scheduler.Now,8} {what,-10} n{node} {detail}");
     }
 
-    /// <summary>Starts a new incarnation of <paramref name="node"/> from its disk.</summary>
+    /// <summary>Starts a new incarnation of <paramref name="node"/> from its disk; a corrupt disk keeps it down.</summary>
     private void StartNode(SimNode node)
     {
         var options = new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray() };
@@ -101,25 +124,18 @@ public sealed partial class SimWorld
         node.Disk.OnSubmit = id => ScheduleSync(node, id);
         try
         {
-            node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs), sm);
+            node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs) { Buggify = _buggify }, sm);
         }
         catch (InvalidDataException e)
         {
-            Violations.Report("RecoverableDisk", $"node {node.Id} cannot recover its disk: {e.Message}", node.Id);
+            node.Crash();
+            Trace("corrupt", node.Id, 0);
+            Options.Trace?.WriteLine($"         node {node.Id} refuses to start: {e.Message}");
             return;
         }
         Checker.OnStart(node);
         Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), new SimEvent(EventKind.Tick, node.Id, node.Incarnation, 0, 0, null));
         Trace("start", node.Id, node.Incarnation);
-    }
-
-    /// <summary>A disk completes syncs in submission order, each after its own latency.</summary>
-    private void ScheduleSync(SimNode node, long writeId)
-    {
-        var done = Math.Max(Scheduler.Now + _diskRandom.Next(1, 6), node.Disk.BusyUntil);
-        node.Disk.BusyUntil = done;
-        Trace("submit", node.Id, writeId * 1_000_000 + done);
-        Scheduler.After(done - Scheduler.Now, new SimEvent(EventKind.DiskDone, node.Id, node.Incarnation, writeId, 0, null));
     }
 
     /// <summary>Client-to-node latency.</summary>
