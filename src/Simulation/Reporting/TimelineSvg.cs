@@ -13,7 +13,7 @@ internal sealed class TimelineSvg
     private const double X1 = Width - RightPad;
     private const double NodeLaneHeight = 34;
     private const double LaneGap = 6;
-    private const double GroupGap = 22;
+    private const double GroupGap = 12;
     private const double BandRow = 18;
     private const double OpRow = 13;
     private const double AxisHeight = 24;
@@ -65,7 +65,7 @@ internal sealed class TimelineSvg
         WriteDefs(output);
         WriteGrid(output, axisTop, lanesTop, lanesBottom);
         output.Append(_lanes);
-        WriteOverlays(output, lanesTop, lanesBottom, labelRows);
+        WriteOverlays(output, lanesTop, lanesBottom);
         output.Append("</svg>\n");
     }
 
@@ -104,19 +104,21 @@ internal sealed class TimelineSvg
             o.Append("<line class=\"grid\" x1=\"").Append(x).Append("\" x2=\"").Append(x)
                 .Append("\" y1=\"").Append(Num(lanesTop - 4)).Append("\" y2=\"").Append(Num(lanesBottom)).Append("\"/>");
             var label = Escape(TickLabel(t, step));
-            o.Append("<text x=\"").Append(x).Append("\" y=\"").Append(Num(axisTop + 14)).Append("\">").Append(label).Append("</text>");
-            o.Append("<text x=\"").Append(x).Append("\" y=\"").Append(Num(lanesBottom + 16)).Append("\">").Append(label).Append("</text>");
+            // Keep the outermost labels inside the plot so they never collide with the lane labels.
+            var anchor = t == 0 ? " text-anchor=\"start\"" : X(t) > X1 - 20 ? " text-anchor=\"end\"" : "";
+            o.Append("<text x=\"").Append(x).Append("\" y=\"").Append(Num(axisTop + 14)).Append('"').Append(anchor).Append('>').Append(label).Append("</text>");
+            o.Append("<text x=\"").Append(x).Append("\" y=\"").Append(Num(lanesBottom + 16)).Append('"').Append(anchor).Append('>').Append(label).Append("</text>");
         }
         o.Append("<line class=\"axisline\" x1=\"").Append(Num(X0)).Append("\" x2=\"").Append(Num(X1))
             .Append("\" y1=\"").Append(Num(lanesTop - 4)).Append("\" y2=\"").Append(Num(lanesTop - 4)).Append("\"/>");
         o.Append("<line class=\"axisline\" x1=\"").Append(Num(X0)).Append("\" x2=\"").Append(Num(X1))
             .Append("\" y1=\"").Append(Num(lanesBottom)).Append("\" y2=\"").Append(Num(lanesBottom)).Append("\"/>");
-        o.Append("<text class=\"axisunit\" x=\"").Append(Num(X0 - 8)).Append("\" y=\"").Append(Num(axisTop + 14))
+        o.Append("<text class=\"axisunit\" x=\"8\" y=\"").Append(Num(axisTop + 14))
             .Append("\">simulated time</text>");
         o.Append("</g>\n");
     }
 
-    private void WriteOverlays(StringBuilder o, double lanesTop, double lanesBottom, int labelRows)
+    private void WriteOverlays(StringBuilder o, double lanesTop, double lanesBottom)
     {
         var row = 0;
         if (_t.HealMs > 0)
@@ -142,7 +144,6 @@ internal sealed class TimelineSvg
                 AppendFlagLabel(o, x, 6 + (row + i) * LabelRow + 12, "\u2716 " + Time(time) + "  " + text, 140);
             o.Append("</g>\n");
         }
-        _ = labelRows;
     }
 
     /// <summary>A label next to a vertical line, flipped to the left of it near the right edge.</summary>
@@ -208,8 +209,11 @@ internal sealed class TimelineSvg
         if (other.Count > 0) DrawMarkerLane("other", "other fault marks", other);
     }
 
-    private void GroupLabel(string text) =>
+    private void GroupLabel(string text)
+    {
         _lanes.Append("<text class=\"group\" x=\"8\" y=\"").Append(Num(_y + 9)).Append("\">").Append(Escape(text)).Append("</text>\n");
+        _y += 13;
+    }
 
     private void LaneBackground(string label, string title, double height, string? sub = null)
     {
@@ -442,12 +446,14 @@ internal sealed class TimelineSvg
         foreach (var client in clients)
         {
             var ops = operations.Where(o => o.Op.Client == client).ToList();
+            // Rows are packed by time, not by pixels: only operations that really overlap get a row of their own.
+            var rowsOf = Pack(ops.Select(o => ((double)o.Op.StartMs, (double)Math.Max(o.DrawEndMs, o.Op.StartMs))).ToList(), MaxOpRows, out var rows);
             var spans = ops.Select(o => (From: X(o.Op.StartMs), To: Math.Max(X(o.DrawEndMs), X(o.Op.StartMs) + 1))).ToList();
-            var rowsOf = Pack(spans, MaxOpRows, out var rows);
             var height = rows * OpRow + 6;
-            var ok = ops.Count(o => OutcomeCss(o.Op) == "o-ok");
+            var all = _t.Operations.Where(o => o.Client == client).ToList();
+            var ok = all.Count(o => OutcomeCss(o) == "o-ok");
             LaneBackground("client " + Int(client), "client " + Int(client), Math.Max(height, 26),
-                Int(ops.Count) + " ops, " + Int(ok) + " ok");
+                Int(all.Count) + " ops, " + Int(ok) + " ok");
             height = Math.Max(height, 26);
             var top = _y + (height - rows * OpRow) / 2;
             for (var i = 0; i < ops.Count; i++)
