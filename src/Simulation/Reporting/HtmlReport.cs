@@ -268,7 +268,7 @@ public static class HtmlReport
         .lanesub { text-anchor: end; font-size: 10px; fill: var(--muted); }
         .group { font-size: 10px; font-weight: 700; letter-spacing: .08em; fill: var(--muted); }
         .empty { fill: #8c959f; font-style: italic; }
-        .samplenote { text-anchor: end; fill: #9a6700; font-style: italic; }
+        .samplenote { text-anchor: end; fill: #9a6700; font-style: italic; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
         .r-follower rect, rect.r-follower { fill: #c5d3e2; }
         .r-candidate rect, rect.r-candidate { fill: #f2b640; }
         .r-leader rect, rect.r-leader { fill: #0b57a4; stroke: #06305a; stroke-width: 1; }
@@ -304,9 +304,9 @@ public static class HtmlReport
         .o-open { fill: none; stroke: #bc4c00; stroke-width: 1.5; }
         rect.o-ok:hover, rect.o-fail:hover, rect.o-unknown:hover { stroke: #1f2328; stroke-width: 1.5; stroke-dasharray: none; }
         .heal line, line.heal-l { stroke: #0969da; stroke-width: 1.5; stroke-dasharray: 6 3; }
-        .heal text { fill: #0969da; font-weight: 600; }
+        .heal text { fill: #0969da; font-weight: 600; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
         .violation line, line.viol-l { stroke: var(--red); stroke-width: 2.5; }
-        .violation text { fill: var(--red); font-weight: 700; }
+        .violation text { fill: var(--red); font-weight: 700; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
         .note { color: #9a6700; font-style: italic; margin: 6px 2px; }
         section.extra { margin: 18px 0; }
         section.extra pre { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 10px 12px; overflow: auto; max-height: 480px; font-size: 12.5px; line-height: 1.4; }

@@ -164,6 +164,29 @@ public class HtmlReportTests
     }
 
     [Fact]
+    public void Render_SizeIsBoundedByTheSample_NotByTheRun()
+    {
+        var t = SampleTimelines.Large();
+        var extra = t.Operations.ToList();
+        for (var copy = 0; copy < 5; copy++)
+            t.Operations.AddRange(extra.Select(o => o with { Client = o.Client + 5 * (copy + 1) }));
+        var html = HtmlReport.Render(t);
+        Assert.Equal(HtmlReport.MaxDrawnOperations, Count(Chart(html), "<rect class=\"o-"));
+        Assert.True(html.Length < 5_000_000, $"report is {html.Length} chars");
+    }
+
+    [Fact]
+    public void Render_ManyViolations_AllListedAndDrawn()
+    {
+        var t = SampleTimelines.Small();
+        for (var i = 0; i < 6; i++) t.Violations.Add((7_000 + i * 100, $"extra violation {i}"));
+        var html = HtmlReport.Render(t);
+        Assert.Equal(7, Count(html, "<g class=\"violation\">"));
+        for (var i = 0; i < 6; i++) Assert.Contains($"extra violation {i}", html);
+        Assert.Contains("7 violations", html);
+    }
+
+    [Fact]
     public void Render_EmptyTimeline_DoesNotThrow()
     {
         var html = HtmlReport.Render(new Timeline());

@@ -96,10 +96,13 @@ internal static class SampleTimelines
             else if (list[^1].Role != role || list[^1].Term != tm) list.Add(new RoleSegment(n, at, role, tm));
         }
         bool IsDown(int n, long at) => down.Any(d => d.Node == n && at >= d.From && at < d.To);
+        var terms = new List<(long At, ulong Term)> { (0, 0) };
+        ulong TermAt(long at) => terms.Last(x => x.At <= at).Term;
         for (long time = 300; time < end;)
         {
             var candidate = Enumerable.Range(1, nodes).Where(n => !IsDown(n, time)).OrderBy(_ => rng.Next()).First();
             Set(candidate, time, "candidate", term);
+            terms.Add((time, term));
             var elected = time + rng.Next(80, 400);
             leader = candidate;
             for (var n = 1; n <= nodes; n++)
@@ -112,7 +115,7 @@ internal static class SampleTimelines
         foreach (var (node, from, to) in down)
         {
             Set(node, from, "down", 0);
-            Set(node, to, "follower", term);
+            Set(node, to, "follower", TermAt(to));
         }
         foreach (var list in segments) t.Roles.AddRange(list);
         t.Roles.Sort((a, b) => a.FromMs != b.FromMs ? a.FromMs.CompareTo(b.FromMs) : a.Node.CompareTo(b.Node));
