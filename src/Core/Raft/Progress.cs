@@ -9,7 +9,9 @@ internal sealed class Progress
     public bool Replicating;
     /// <summary>In probe state, an append is outstanding; wait for its answer or the next heartbeat.</summary>
     public bool ProbeSent;
-    public int Inflight;
+    /// <summary>Last index of each append in flight, oldest first; an acknowledgement frees every append it covers,
+    /// so duplicated responses cannot inflate the pipeline.</summary>
+    public readonly Queue<ulong> Inflight = new();
     /// <summary>Heard from since the last CheckQuorum round.</summary>
     public bool RecentActive;
     /// <summary>Heartbeats since Match last advanced while the follower lags; resets a stalled pipeline.</summary>
@@ -19,13 +21,19 @@ internal sealed class Progress
 
     public Progress(ulong next) => Next = next;
 
-    public bool Paused(int inflightMax) => Replicating ? Inflight >= inflightMax : ProbeSent;
+    public bool Paused(int inflightMax) => Replicating ? Inflight.Count >= inflightMax : ProbeSent;
+
+    /// <summary>Frees the in-flight appends acknowledged up to <paramref name="index"/>.</summary>
+    public void FreeInflightTo(ulong index)
+    {
+        while (Inflight.Count > 0 && Inflight.Peek() <= index) Inflight.Dequeue();
+    }
 
     public void BecomeProbe()
     {
         Replicating = false;
         ProbeSent = false;
-        Inflight = 0;
+        Inflight.Clear();
         Next = Match + 1;
     }
 }

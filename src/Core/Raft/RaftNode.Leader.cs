@@ -89,7 +89,7 @@ public sealed partial class RaftNode
         if (pr.Replicating && entries.Count > 0)
         {
             pr.Next = entries[^1].Index + 1;
-            pr.Inflight++;
+            pr.Inflight.Enqueue(entries[^1].Index);
         }
         else pr.ProbeSent = true;
     }
@@ -104,21 +104,24 @@ public sealed partial class RaftNode
             // Raft §5.3: back off nextIndex, using the follower's last index as a hint. A reject for an
             // append we no longer have outstanding is stale and ignored.
             if (pr.Replicating ? m.Index <= pr.Match : m.Index != pr.Next - 1) return;
+            // A probe answered with a log shorter than what the follower acknowledged means it lost durable
+            // entries (a broken disk); trust its log rather than loop resending the same probe forever.
+            if (m.RejectHint < pr.Match) pr.Match = m.RejectHint;
             pr.Next = Math.Max(pr.Match + 1, Math.Min(m.Index, m.RejectHint + 1));
             pr.Replicating = false;
             pr.ProbeSent = false;
-            pr.Inflight = 0;
+            pr.Inflight.Clear();
             SendAppend(m.From, sendIfEmpty: true);
             return;
         }
-        if (pr.Inflight > 0) pr.Inflight--;
+        pr.FreeInflightTo(m.Index);
         if (m.Index > pr.Match)
         {
             pr.Match = m.Index;
             pr.Stalled = 0;
         }
         if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
-        if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight = 0; }
+        if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
         SendAppend(m.From, sendIfEmpty: false);
     }

@@ -5,11 +5,17 @@ namespace Cairn.Core.Runtime;
 
 public sealed partial class NodeRuntime
 {
+    /// <summary>Most Readys one input may produce; more means the core does not settle, a bug.</summary>
+    public const int DrainRoundsMax = 100_000;
+
     /// <summary>Carries out every pending Ready, honouring its ordering contract.</summary>
     private void Drain()
     {
+        var rounds = 0;
         while (!Stopped && Raft.HasReady)
         {
+            if (++rounds > DrainRoundsMax)
+                throw new InvalidOperationException($"node {Raft.Id} produced more than {DrainRoundsMax} Readys for one input (commit {Raft.CommitIndex}, applied {Raft.AppliedIndex}, stable {Raft.StableIndex}, last {Raft.LastIndex})");
             var ready = Raft.TakeReady();
             Observer?.OnReady(Raft.Id, ready);
             foreach (var m in ready.MessagesNow) SendNow(m);

@@ -38,6 +38,12 @@ public sealed partial class SimWorld
         if (Plan.Kinds != FaultKinds.None) _nemesis = new Nemesis(this, SimRandom.Derive(options.Seed, "nemesis"));
     }
 
+    /// <summary>Most events one run may process; more means an event storm, itself a bug.</summary>
+    public const long EventsMax = 5_000_000;
+
+    /// <summary>Most events one run may hold pending.</summary>
+    public const int PendingEventsMax = 1_000_000;
+
     /// <summary>The run's options.</summary>
     public RunOptions Options { get; }
     /// <summary>The run's fault mix.</summary>
@@ -102,6 +108,11 @@ public sealed partial class SimWorld
             Hash.Add(e.A);
             Dispatch(e);
             if (Healed && Converged()) break;
+            if (Scheduler.Processed > EventsMax || Scheduler.Pending > PendingEventsMax)
+            {
+                Violations.Report("Bounded", $"run exceeded {EventsMax} events or {PendingEventsMax} pending events (event storm)");
+                break;
+            }
         }
         if (Violations.Any) return;
         if (!Converged()) ReportNoConvergence();
