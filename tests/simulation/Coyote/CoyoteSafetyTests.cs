@@ -10,7 +10,7 @@ namespace Cairn.Simulation.Tests.Coyote;
 [Collection(CoyoteCollection.Name)]
 public class CoyoteSafetyTests
 {
-    public const uint Iterations = 100;
+    public const uint Iterations = 250;
 
     [Theory]
     [InlineData(CoyoteStrategy.Random, 11u)]
