@@ -1,0 +1,143 @@
+namespace Cairn.Simulation.Checking.Linearizability.Search;
+
+/// <summary>
+/// The Wing–Gong search with Lowe's memoization (as in Porcupine's checker): walk the time-ordered
+/// entry list; at a call entry try to linearize that operation now (model step + cache miss), and
+/// lift it out of the list; reaching a return entry means its operation should already have been
+/// linearized, so backtrack to the most recent choice. Open operations (unknown outcome) have
+/// their return at +infinity and need not be linearized at all: the search succeeds as soon as
+/// every completed operation is linearized.
+/// </summary>
+/// <typeparam name="TState">The model state.</typeparam>
+/// <typeparam name="TInput">The request type.</typeparam>
+/// <typeparam name="TOutput">The reply type.</typeparam>
+/// <typeparam name="TModel">The model; a struct type lets the JIT devirtualize every step.</typeparam>
+public static class WglSearch<TState, TInput, TOutput, TModel>
+    where TState : struct, IEquatable<TState>
+    where TOutput : class
+    where TModel : ISequentialModel<TState, TInput, TOutput>
+{
+    /// <summary>Decides whether <paramref name="operations"/> is linearizable with respect to <paramref name="model"/>.</summary>
+    /// <param name="model">The sequential specification.</param>
+    /// <param name="operations">One partition's operations, in any order.</param>
+    /// <param name="limits">Step and memory bounds; exceeding one gives <see cref="SearchVerdict.Unknown"/>.</param>
+    /// <returns>The verdict and its cost.</returns>
+    public static SearchOutcome Check(TModel model, ReadOnlySpan<ModelOperation<TInput, TOutput>> operations, SearchLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        int n = operations.Length;
+        var calls = new long[n];
+        var returns = new long[n];
+        int closed = 0;
+        for (int i = 0; i < n; i++)
+        {
+            calls[i] = operations[i].Call;
+            returns[i] = operations[i].Return;
+            closed += operations[i].IsOpen ? 0 : 1;
+        }
+
+        var run = new Run(model, operations, new EntryList(calls, returns), closed, limits);
+        return run.Search();
+    }
+
+    private ref struct Run
+    {
+        private readonly TModel model;
+        private readonly ReadOnlySpan<ModelOperation<TInput, TOutput>> ops;
+        private readonly EntryList list;
+        private readonly SearchLimits limits;
+        private readonly LinearizedSet linearized;
+        private readonly SearchCache<TState> cache;
+        private readonly int[] stackEntry;
+        private readonly TState[] stackState;
+        private int closedRemaining;
+
+        public Run(TModel model, ReadOnlySpan<ModelOperation<TInput, TOutput>> ops, EntryList list, int closed, SearchLimits limits)
+        {
+            this.model = model;
+            this.ops = ops;
+            this.list = list;
+            this.limits = limits;
+            closedRemaining = closed;
+            linearized = new LinearizedSet(ops.Length);
+            cache = new SearchCache<TState>((ops.Length + 63) >> 6);
+            stackEntry = new int[ops.Length];
+            stackState = new TState[ops.Length];
+        }
+
+        public SearchOutcome Search()
+        {
+            TState state = model.Init();
+            int depth = 0;
+            int entry = list.First;
+            long steps = 0;
+            while (closedRemaining > 0)
+            {
+                if (++steps > limits.StepsMax || cache.Count > limits.CacheEntriesMax || cache.Words > limits.CacheWordsMax)
+                {
+                    return new SearchOutcome(SearchVerdict.Unknown, steps, cache.Count);
+                }
+
+                if (list.IsCall(entry))
+                {
+                    if (TryLinearize(entry, ref state, depth))
+                    {
+                        depth++;
+                        entry = list.First;
+                    }
+                    else
+                    {
+                        entry = list.Next(entry);
+                    }
+
+                    continue;
+                }
+
+                if (depth == 0)
+                {
+                    return new SearchOutcome(SearchVerdict.NotLinearizable, steps, cache.Count);
+                }
+
+                depth--;
+                entry = stackEntry[depth];
+                state = stackState[depth];
+                Undo(entry);
+                entry = list.Next(entry);
+            }
+
+            return new SearchOutcome(SearchVerdict.Linearizable, steps, cache.Count);
+        }
+
+        private bool TryLinearize(int entry, ref TState state, int depth)
+        {
+            int op = list.OperationOf(entry);
+            ref readonly ModelOperation<TInput, TOutput> operation = ref ops[op];
+            if (!model.Step(in state, operation.Input, operation.Output, out TState next))
+            {
+                return false;
+            }
+
+            linearized.Toggle(op);
+            if (!cache.TryAdd(linearized, in next))
+            {
+                linearized.Toggle(op);
+                return false;
+            }
+
+            stackEntry[depth] = entry;
+            stackState[depth] = state;
+            state = next;
+            list.Lift(entry);
+            closedRemaining -= operation.IsOpen ? 0 : 1;
+            return true;
+        }
+
+        private void Undo(int entry)
+        {
+            int op = list.OperationOf(entry);
+            linearized.Toggle(op);
+            list.Unlift(entry);
+            closedRemaining += ops[op].IsOpen ? 0 : 1;
+        }
+    }
+}

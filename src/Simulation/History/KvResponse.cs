@@ -1,0 +1,38 @@
+namespace Cairn.Simulation.History;
+
+/// <summary>A successful reply to a <see cref="KvRequest"/>; every reply carries the header revision.</summary>
+public abstract record KvResponse
+{
+    private protected KvResponse(long revision) => Revision = revision;
+
+    /// <summary>The store revision in the reply header: the new revision after a write, the current one after a read.</summary>
+    public long Revision { get; }
+}
+
+/// <summary>One key as a read returns it (etcd's mvccpb.KeyValue).</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Value">The value.</param>
+/// <param name="CreateRevision">The revision that created the key.</param>
+/// <param name="ModRevision">The revision of the last write to the key.</param>
+/// <param name="Version">The number of puts since the key was created.</param>
+public sealed record KeyValue(string Key, string Value, long CreateRevision, long ModRevision, long Version);
+
+/// <summary>The reply to a get or range: the keys found, sorted by key.</summary>
+/// <param name="Revision">The header revision.</param>
+/// <param name="Kvs">The keys found, in ascending ordinal key order.</param>
+public sealed record RangeResponse(long Revision, IReadOnlyList<KeyValue> Kvs) : KvResponse(Revision);
+
+/// <summary>The reply to a put: the header carries the new revision.</summary>
+/// <param name="Revision">The revision the put created.</param>
+public sealed record PutResponse(long Revision) : KvResponse(Revision);
+
+/// <summary>The reply to a delete.</summary>
+/// <param name="Revision">The new revision if anything was deleted, else the current one.</param>
+/// <param name="Deleted">The number of keys deleted.</param>
+public sealed record DeleteResponse(long Revision, long Deleted) : KvResponse(Revision);
+
+/// <summary>The reply to a transaction.</summary>
+/// <param name="Revision">The new revision if the branch taken wrote, else the current one.</param>
+/// <param name="Succeeded">True when every guard held and the success branch ran.</param>
+/// <param name="Responses">One reply per operation of the branch taken, in order.</param>
+public sealed record TxnResponse(long Revision, bool Succeeded, IReadOnlyList<KvResponse> Responses) : KvResponse(Revision);
