@@ -28,6 +28,9 @@ internal sealed class KvClient(int index)
     /// <summary>Attempts made for the operation in flight.</summary>
     public int Attempts { get; set; }
 
+    /// <summary>True when some attempt of the operation in flight timed out, so it may have taken effect.</summary>
+    public bool MaybeApplied { get; set; }
+
     /// <summary>The request id of the attempt in flight (0 = none).</summary>
     public ulong RequestId { get; set; }
 

@@ -16,6 +16,10 @@ internal sealed class KvOperationDraw(SimRandom random)
     /// <summary>Keys of the checked keyspace: k00 .. k15.</summary>
     public const int KeysMax = 16;
 
+    /// <summary>Multi-key transactions and ranges stay inside a group of this many consecutive keys, so the
+    /// linearizability checker can split the history into <see cref="KeysMax"/> / this independent partitions.</summary>
+    public const int KeyGroupSize = 4;
+
     /// <summary>Keys a client may attach to its lease: lease/00 .. lease/07.</summary>
     public const int LeaseKeysMax = 8;
 
@@ -52,15 +56,15 @@ internal sealed class KvOperationDraw(SimRandom random)
     private static KvOperation Get(string key) =>
         new(KvOperationKind.Read, new Wire.RangeRequest { Key = B(key) }, new H.RangeRequest(key));
 
+    /// <summary>A range inside one key group: the whole group or a part of it.</summary>
     private KvOperation Range()
     {
-        int from = random.Next(0, KeysMax);
-        if (random.Chance(0.3))
-        {
-            return new(KvOperationKind.Read, new Wire.RangeRequest { Key = B(Key(from)), RangeEnd = B(KeyspaceEnd) }, new H.RangeRequest(Key(from), KeyspaceEnd));
-        }
-        string end = Key(Math.Min(KeysMax, from + random.Next(1, 5)));
-        return new(KvOperationKind.Read, new Wire.RangeRequest { Key = B(Key(from)), RangeEnd = B(end) }, new H.RangeRequest(Key(from), end));
+        int group = random.Next(0, KeysMax / KeyGroupSize) * KeyGroupSize;
+        int from = group + random.Next(0, KeyGroupSize);
+        int to = Math.Min(group + KeyGroupSize, from + random.Next(1, KeyGroupSize + 1));
+        if (random.Chance(0.5)) (from, to) = (group, group + KeyGroupSize);
+        string start = Key(from), end = Key(to);
+        return new(KvOperationKind.Read, new Wire.RangeRequest { Key = B(start), RangeEnd = B(end) }, new H.RangeRequest(start, end));
     }
 
     private KvOperation SerializableGet() =>
@@ -92,10 +96,12 @@ internal sealed class KvOperationDraw(SimRandom random)
         return new(KvOperationKind.Write, wire, history);
     }
 
-    /// <summary>Writes two or three distinct keys atomically, guarded by the version of the first.</summary>
+    /// <summary>Writes two or three distinct keys of one group atomically, guarded by the version of the first.</summary>
     private KvOperation MultiKeyTxn(KvClient client)
     {
-        int a = random.Next(0, KeysMax), b = (a + random.Next(1, KeysMax)) % KeysMax, c = (b + 1) % KeysMax;
+        int group = random.Next(0, KeysMax / KeyGroupSize) * KeyGroupSize;
+        int a = random.Next(0, KeyGroupSize), b = (a + random.Next(1, KeyGroupSize)) % KeyGroupSize, c = (b + 1) % KeyGroupSize;
+        (a, b, c) = (group + a, group + b, group + c);
         bool guarded = random.Chance(0.5), withDelete = c != a && random.Chance(0.3);
         string ka = Key(a), kb = Key(b), kc = Key(c), va = NewValue(client), vb = NewValue(client);
         var wire = new Wire.TxnRequest();

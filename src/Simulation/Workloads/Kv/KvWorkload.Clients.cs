@@ -29,6 +29,7 @@ public sealed partial class KvWorkload
         if (payload is not KvReply reply)
         {
             c.Target = NextNode(c.Target); // timed out: try the next node
+            c.MaybeApplied = true;
             Retry(c, immediately: true);
             return;
         }
@@ -37,8 +38,12 @@ public sealed partial class KvWorkload
             case KvReplyStatus.Ok:
                 Complete(c, reply.Result!);
                 return;
+            case KvReplyStatus.NotLeader when reply.LeaderHint != 0 && (int)reply.LeaderHint != c.Target:
+                c.Target = (int)reply.LeaderHint;
+                Retry(c, immediately: true);
+                return;
             case KvReplyStatus.NotLeader:
-                c.Target = reply.LeaderHint != 0 ? (int)reply.LeaderHint : NextNode(c.Target);
+                c.Target = NextNode(c.Target);
                 break;
         }
         Retry(c, immediately: false);
@@ -49,6 +54,7 @@ public sealed partial class KvWorkload
         KvOperation op = c.ClientId == 0 ? KvOperationDraw.RegisterSession() : _draw.Next(c);
         c.Operation = op;
         c.Attempts = 0;
+        c.MaybeApplied = false;
         c.InvokedAt = _world.Scheduler.Now;
         c.Stamp = op.Proposed && op.Kind != KvOperationKind.RegisterSession
             ? new SessionStamp(c.ClientId, ++c.Sequence)
@@ -76,22 +82,28 @@ public sealed partial class KvWorkload
 
     private void Retry(KvClient c, bool immediately)
     {
-        if (c.Attempts >= AttemptsMax)
+        if (c.Attempts >= AttemptsMax || _world.Scheduler.Now - c.InvokedAt >= OperationDeadlineMs)
         {
             GiveUp(c);
             return;
         }
         if (immediately) Send(c);
-        else _world.Scheduler.After(_random.Next(5, 50), Wake(c.Index, RetryToken, null));
+        else _world.Scheduler.After(_random.Next(1, Math.Min(RetryBackoffMaxMs, 25 << Math.Min(c.Attempts, 10)) + 1), Wake(c.Index, RetryToken, null));
     }
 
-    /// <summary>No answer after every attempt: the operation may or may not have taken effect.</summary>
+    /// <summary>Out of time: if some attempt went unanswered the operation may or may not have taken
+    /// effect (unknown outcome, and the client continues as a new process); if every attempt was
+    /// refused (not leader, rejected, dropped) it definitely did not.</summary>
     private void GiveUp(KvClient c)
     {
-        if (c.Operation!.History is not null)
+        if (c.Operation!.History is not null && c.MaybeApplied)
         {
             _history.Info(c.Process, _world.Scheduler.Now);
             c.Process = _nextProcess++;
+        }
+        else if (c.Operation.History is not null)
+        {
+            _history.Fail(c.Process, _world.Scheduler.Now);
         }
         Think(c);
     }

@@ -23,8 +23,16 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <summary>How long a client waits for one attempt before retrying at another node, in ms.</summary>
     public const int AttemptTimeoutMs = 1000;
 
-    /// <summary>Attempts per operation before the client gives up (unknown outcome).</summary>
-    public const int AttemptsMax = 5;
+    /// <summary>Most attempts per operation before the client gives up.</summary>
+    public const int AttemptsMax = 30;
+
+    /// <summary>How long a client keeps retrying one operation before it gives up, in ms. Longer than the
+    /// nemesis' partitions, so most operations survive a fault; a given-up write has an unknown outcome
+    /// unless every attempt was refused.</summary>
+    public const int OperationDeadlineMs = 5_000;
+
+    /// <summary>Longest pause between two attempts, in ms.</summary>
+    public const int RetryBackoffMaxMs = 500;
 
     /// <summary>Watch clients per run, in addition to the KV clients.</summary>
     public const int WatchClients = 2;
