@@ -100,6 +100,7 @@ public sealed partial class KvWorkload
         {
             _history.Info(c.Process, _world.Scheduler.Now);
             c.Process = _nextProcess++;
+            UnknownOutcomes++;
         }
         else if (c.Operation.History is not null)
         {
@@ -156,13 +157,21 @@ public sealed partial class KvWorkload
                 break;
             case KvOperationKind.LeaseGrant when !error:
                 c.LeaseId = result.LeaseGrant.ID;
+                LeasesGranted++;
                 break;
             case KvOperationKind.LeasePut when error:
+                c.LeaseId = 0;
+                LeasesFoundExpired++;
+                break;
             case KvOperationKind.LeaseRevoke:
                 c.LeaseId = 0;
                 break;
             case KvOperationKind.LeaseKeepAlive when result.LeaseKeepAlive.TTL <= 0:
                 c.LeaseId = 0;
+                LeasesFoundExpired++;
+                break;
+            case KvOperationKind.LeaseKeepAlive:
+                KeepAlivesRenewed++;
                 break;
         }
     }

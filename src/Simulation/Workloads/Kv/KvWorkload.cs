@@ -74,6 +74,18 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <summary>Serializable reads answered (not checked for linearizability).</summary>
     public long SerializableReads { get; private set; }
 
+    /// <summary>Operations given up on with an unknown outcome.</summary>
+    public long UnknownOutcomes { get; private set; }
+
+    /// <summary>Leases granted to clients.</summary>
+    public long LeasesGranted { get; private set; }
+
+    /// <summary>Keep-alives that renewed a lease.</summary>
+    public long KeepAlivesRenewed { get; private set; }
+
+    /// <summary>Times a client found its lease gone without revoking it (expired).</summary>
+    public long LeasesFoundExpired { get; private set; }
+
     /// <summary>The recorded client history (linearizable operations only).</summary>
     public IReadOnlyList<HistoryEvent> HistoryEvents => _history.Events;
 
