@@ -27,6 +27,9 @@ public sealed record RunOptions
     public long LivenessBoundMs { get; init; } = 30_000;
     /// <summary>Local tick interval of every node, in ms.</summary>
     public int TickMs { get; init; } = 100;
+    /// <summary>Where to write the client history as JSON lines (docs/history-format.md), or null.
+    /// Only workloads that record one (<c>kv</c>) write it.</summary>
+    public string? HistoryPath { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>
     public TextWriter? Trace { get; init; }
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using Cairn.Core.Kv;
 using Cairn.Core.Raft;
 using Cairn.Simulation.Canaries;
 using Cairn.Simulation.Engine;
+using Cairn.Simulation.History;
 using Cairn.Simulation.Workloads;
+using Cairn.Simulation.Workloads.Kv;
 using Cairn.Simulation.World;
 
 namespace Cairn.Simulation;
@@ -19,6 +22,8 @@ public static class Simulator
         var wall = Stopwatch.StartNew(); // measures the run; never feeds a decision
         world.Run();
         wall.Stop();
+        if (options.HistoryPath is not null && workload is IHistoryWorkload recorded)
+            HistoryJsonWriter.WriteFile(options.HistoryPath, recorded.HistoryEvents);
         return new RunResult
         {
             Seed = options.Seed,
@@ -37,11 +42,12 @@ public static class Simulator
     }
 
     /// <summary>Names of the available workloads.</summary>
-    public static IReadOnlyList<string> Workloads { get; } = new[] { "register" };
+    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv" };
 
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
+        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None),
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'; known: {string.Join(", ", Workloads)}"),
     };
 }

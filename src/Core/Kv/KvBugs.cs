@@ -18,6 +18,18 @@ internal sealed class KvBugs
     /// <summary>The watch hub silently skips every <see cref="WatchDropEveryNth"/>-th event.</summary>
     internal bool WatchDropsEvent { get; init; }
 
+    /// <summary>The leader answers linearizable reads from its local state without a ReadIndex round
+    /// (a deposed leader, or a new one that has not applied everything committed, serves stale data).</summary>
+    internal bool ReadWithoutReadIndex { get; init; }
+
+    /// <summary>A follower answers linearizable reads from its local (possibly lagging) state instead of
+    /// refusing with NotLeader.</summary>
+    internal bool FollowerLinearizableRead { get; init; }
+
+    /// <summary>The leader revokes expired leases in its own state machine instead of proposing
+    /// lease_expire through the log, so replicas diverge.</summary>
+    internal bool LocalLeaseExpiry { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

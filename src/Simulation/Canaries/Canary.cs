@@ -1,3 +1,4 @@
+using Cairn.Core.Kv;
 using Cairn.Core.Raft;
 
 namespace Cairn.Simulation.Canaries;
@@ -6,7 +7,12 @@ namespace Cairn.Simulation.Canaries;
 /// <param name="Name">The name used with <c>--bug</c>.</param>
 /// <param name="Description">What the bug does.</param>
 /// <param name="Raft">The Raft switches it sets.</param>
-internal sealed record Canary(string Name, string Description, RaftBugs Raft);
+/// <param name="Kv">The KV switches it sets (null: none); they act only under the <c>kv</c> workload.</param>
+internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null)
+{
+    /// <summary>The workload that exercises the bug: <c>kv</c> for KV canaries, else <c>register</c>.</summary>
+    public string Workload => Kv is null ? "register" : "kv";
+}
 
 /// <summary>Every canary, in a fixed order.</summary>
 internal static class CanaryCatalog
@@ -26,7 +32,16 @@ internal static class CanaryCatalog
         new Canary("commit-index-regresses", "a follower lowers its commit index to a smaller leaderCommit", new RaftBugs { CommitIndexRegresses = true }),
         new Canary("apply-before-durable", "committed entries are applied before they are durable on the node", new RaftBugs { ApplyBeforeDurable = true }),
         new Canary("skip-checksum", "frames and disk records are decoded without checking their CRC, so corrupt records are applied", new RaftBugs { SkipChecksum = true }),
+        Kv("read-without-readindex", "the leader answers linearizable reads from local state without a ReadIndex round", new KvBugs { ReadWithoutReadIndex = true }),
+        Kv("follower-linearizable-read", "a follower answers linearizable reads from its own, possibly stale, state", new KvBugs { FollowerLinearizableRead = true }),
+        Kv("skip-dedup", "a retried session command is applied again instead of answered from the session cache", new KvBugs { SkipDeduplication = true }),
+        Kv("non-atomic-txn", "each write of a txn commits its own revision", new KvBugs { NonAtomicTxn = true }),
+        Kv("watch-drops-event", "the watch hub silently skips every 7th event", new KvBugs { WatchDropsEvent = true }),
+        Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
     };
+
+    private static Canary Kv(string name, string description, KvBugs bugs) =>
+        new(name, description + " [--workload kv]", RaftBugs.None, bugs);
 
     /// <summary>Finds a canary by name, or throws <see cref="ArgumentException"/> listing the valid names.</summary>
     public static Canary Find(string name) =>

@@ -10,7 +10,8 @@ internal static class RunCommand
         var common = new CommonOptions();
         var seed = new Option<ulong>("--seed") { Description = "The root seed.", Required = true };
         var trace = new Option<string?>("--trace") { Description = "Write the event trace to this file." };
-        var command = new Command("run", "Run one seed and check every invariant.") { seed, trace };
+        var history = new Option<string?>("--history") { Description = "Write the client history (JSON lines, docs/history-format.md) to this file; kv workload." };
+        var command = new Command("run", "Run one seed and check every invariant.") { seed, trace, history };
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -19,7 +20,7 @@ internal static class RunCommand
             catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
             var tracePath = parse.GetValue(trace);
             using var traceWriter = tracePath is null ? null : new StreamWriter(tracePath);
-            var result = Simulator.Run(options with { Trace = traceWriter });
+            var result = Simulator.Run(options with { Trace = traceWriter, HistoryPath = parse.GetValue(history) });
             if (parse.GetValue(common.Json)) Console.WriteLine(JsonOutput.Write(w => JsonOutput.WriteRun(w, result)));
             else PrintHuman(result);
             return result.Ok ? 0 : 1;

@@ -47,7 +47,7 @@ public sealed partial class SimWorld
         {
             case EventKind.Tick:
                 if (e.Incarnation != node.Incarnation) return;
-                runtime.Tick();
+                TickNode(node); // the runtime, through the node's application if any (SimWorld.Applications.cs)
                 Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), e);
                 break;
             case EventKind.Deliver:

@@ -145,6 +145,7 @@ public sealed partial class SimWorld
             return;
         }
         Checker.OnStart(node);
+        AttachApplication(node); // per-node application hook (SimWorld.Applications.cs)
         Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), new SimEvent(EventKind.Tick, node.Id, node.Incarnation, 0, 0, null));
         Trace("start", node.Id, node.Incarnation);
     }

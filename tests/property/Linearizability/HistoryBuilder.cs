@@ -7,7 +7,7 @@ internal sealed class HistoryBuilder
 {
     private readonly List<HistoryOperation> ops = [];
 
-    public static KeyValue Kv(string key, string value, long create, long mod, long version) => new(key, value, create, mod, version);
+    public static KeyValue Kvp(string key, string value, long create, long mod, long version) => new(key, value, create, mod, version);
 
     public HistoryBuilder Put(int process, string key, string value, long call, long ret, long revision) =>
         Add(process, new PutRequest(key, value), new PutResponse(revision), call, ret);

@@ -54,7 +54,7 @@ public sealed class RevisionCheckTests
         var h = new HistoryBuilder()
             .Put(0, "x", "a", 0, 100, 4)
             .Put(1, "x", "b", 0, 100, 5)
-            .Get(2, "x", 200, 210, 5, Kv("x", "a", 4, 4, 2))
+            .Get(2, "x", 200, 210, 5, Kvp("x", "a", 4, 4, 2))
             .Build();
         Assert.Null(RevisionOrderCheck.Check(h));
         Assert.Equal(ViolationKind.PartitionSearch, KvLinearizabilityChecker.Check(h).Violation);
@@ -66,7 +66,7 @@ public sealed class RevisionCheckTests
         var h = new HistoryBuilder()
             .Put(0, "x", "1", 0, 10, 2)
             .Put(0, "x", "2", 20, 30, 3)
-            .Get(1, "x", 40, 50, 3, Kv("x", "1", 2, 2, 1))
+            .Get(1, "x", 40, 50, 3, Kvp("x", "1", 2, 2, 1))
             .Build();
         Assert.Null(RevisionOrderCheck.Check(h));
         Assert.False(KvLinearizabilityChecker.Check(h).Ok);
@@ -79,7 +79,7 @@ public sealed class RevisionCheckTests
         var h = new HistoryBuilder()
             .PutUnknown(0, "x", "a", 0)
             .Put(1, "y", "b", 0, 10, 7)
-            .Get(2, "x", 20, 30, 7, Kv("x", "a", 7, 7, 1))
+            .Get(2, "x", 20, 30, 7, Kvp("x", "a", 7, 7, 1))
             .Build();
         Assert.Equal(SearchVerdict.Linearizable, SearchPartitionsOnly(h));
         Assert.Equal(ViolationKind.RevisionOrder, KvLinearizabilityChecker.Check(h).Violation);

@@ -1,0 +1,65 @@
+using Cairn.Core.Kv.Wire;
+using Cairn.Core.Runtime;
+using Google.Protobuf;
+
+namespace Cairn.Core.Kv.Service;
+
+/// <summary>Requests that wait for a ReadIndex confirmation: linearizable ranges and lessor queries.</summary>
+public sealed partial class KvNode
+{
+    private readonly SortedDictionary<ulong, PendingRead> _pendingReads = new();
+
+    private enum PendingKind
+    {
+        Range,
+        KeepAlive,
+        TimeToLive,
+    }
+
+    private sealed record PendingRead(ulong RequestId, PendingKind Kind, RangeRequest? Range, IMessage? LeaseRequest);
+
+    private void StartRead(PendingRead read)
+    {
+        if (_pendingReads.Count >= _options.PendingReadsMax)
+        {
+            Send(read.RequestId, KvReplyStatus.Rejected, error: $"{_options.PendingReadsMax} reads pending (PendingReadsMax)");
+            return;
+        }
+        _pendingReads.Add(read.RequestId, read);
+        Runtime.ReadLinearizable(read.RequestId); // may answer synchronously through OnReply
+    }
+
+    /// <summary>The runtime answered a pending read: serve it if confirmed, else pass the refusal on.</summary>
+    private void Complete(PendingRead read, ClientReply reply)
+    {
+        if (reply.Outcome != ClientOutcome.ReadReady)
+        {
+            Send(read.RequestId, StatusOf(reply.Outcome), error: reply.Error);
+            return;
+        }
+        switch (read.Kind)
+        {
+            case PendingKind.Range:
+                Send(read.RequestId, KvReplyStatus.Ok, StateMachine.Read(read.Range!));
+                return;
+            default:
+                AnswerLessor(read);
+                return;
+        }
+    }
+
+    /// <summary>Leadership changed: ReadIndex rounds of the old term never complete, so answer them now.</summary>
+    private void FailPendingReads()
+    {
+        if (_pendingReads.Count == 0)
+        {
+            return;
+        }
+        List<PendingRead> failed = [.. _pendingReads.Values];
+        _pendingReads.Clear();
+        foreach (PendingRead read in failed)
+        {
+            Send(read.RequestId, KvReplyStatus.NotLeader, error: "leadership changed before the read was confirmed");
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using Cairn.Core.Kv.Wire;
+using Cairn.Core.Raft;
+using Google.Protobuf;
+
+namespace Cairn.Core.Kv.Service;
+
+/// <summary>The client API: reads, replicated writes and sessions.</summary>
+public sealed partial class KvNode
+{
+    /// <summary>
+    /// etcd Range. With <see cref="RangeRequest.Serializable"/> the local applied state answers at once
+    /// (possibly stale). Otherwise the read is linearizable: the leader confirms its leadership with a
+    /// ReadIndex round and answers once it has applied up to the read index; a follower answers NotLeader.
+    /// </summary>
+    /// <param name="requestId">The caller's id, below <see cref="InternalRequestIdMin"/>.</param>
+    /// <param name="request">The range.</param>
+    public void Range(ulong requestId, RangeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Admit(requestId))
+        {
+            return;
+        }
+        ObserveLeadership();
+        bool local = request.Serializable
+            || (_bugs.ReadWithoutReadIndex && Runtime.Raft.Role == RaftRole.Leader) // canary
+            || (_bugs.FollowerLinearizableRead && Runtime.Raft.Role != RaftRole.Leader); // canary
+        if (local)
+        {
+            Send(requestId, KvReplyStatus.Ok, StateMachine.Read(request));
+            return;
+        }
+        StartRead(new PendingRead(requestId, PendingKind.Range, request, null));
+    }
+
+    /// <summary>etcd Put, proposed through the log.</summary>
+    /// <param name="requestId">The caller's id.</param>
+    /// <param name="request">The put.</param>
+    /// <param name="session">The exactly-once stamp; <see cref="SessionStamp.None"/> for none.</param>
+    public void Put(ulong requestId, PutRequest request, SessionStamp session = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Propose(requestId, session, new KvCommand { Put = request });
+    }
+
+    /// <summary>etcd DeleteRange, proposed through the log.</summary>
+    /// <param name="requestId">The caller's id.</param>
+    /// <param name="request">The delete.</param>
+    /// <param name="session">The exactly-once stamp.</param>
+    public void DeleteRange(ulong requestId, DeleteRangeRequest request, SessionStamp session = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Propose(requestId, session, new KvCommand { DeleteRange = request });
+    }
+
+    /// <summary>etcd Txn, proposed through the log and applied atomically at one revision.</summary>
+    /// <param name="requestId">The caller's id.</param>
+    /// <param name="request">The transaction.</param>
+    /// <param name="session">The exactly-once stamp.</param>
+    public void Txn(ulong requestId, TxnRequest request, SessionStamp session = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Propose(requestId, session, new KvCommand { Txn = request });
+    }
+
+    /// <summary>etcd Compact, proposed through the log.</summary>
+    /// <param name="requestId">The caller's id.</param>
+    /// <param name="request">The compaction.</param>
+    /// <param name="session">The exactly-once stamp.</param>
+    public void Compact(ulong requestId, CompactionRequest request, SessionStamp session = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Propose(requestId, session, new KvCommand { Compaction = request });
+    }
+
+    /// <summary>Opens an exactly-once session; the reply's <see cref="RegisterSessionResponse.ClientId"/>
+    /// stamps the client's later requests. Register once per client, not per request.</summary>
+    /// <param name="requestId">The caller's id.</param>
+    public void RegisterSession(ulong requestId) =>
+        Propose(requestId, SessionStamp.None, new KvCommand { RegisterSession = new RegisterSessionRequest() });
+
+    private void Propose(ulong requestId, SessionStamp session, KvCommand command)
+    {
+        if (!Admit(requestId))
+        {
+            return;
+        }
+        command.ClientId = session.ClientId;
+        command.Sequence = session.Sequence;
+        Runtime.Propose(requestId, command.ToByteArray());
+    }
+
+    /// <summary>Refuses request ids in the node's own range and requests to a stopped node's service.</summary>
+    private bool Admit(ulong requestId)
+    {
+        if (requestId >= InternalRequestIdMin)
+        {
+            Send(requestId, KvReplyStatus.Rejected, error: $"request ids must be below {InternalRequestIdMin} (InternalRequestIdMin)");
+            return false;
+        }
+        if (_pendingReads.ContainsKey(requestId))
+        {
+            Send(requestId, KvReplyStatus.Rejected, error: $"request id {requestId} is already pending");
+            return false;
+        }
+        return !Runtime.Stopped;
+    }
+}

@@ -1,0 +1,64 @@
+using Cairn.Core.Kv.Wire;
+using Google.Protobuf;
+
+namespace Cairn.Simulation.Checking.Watch;
+
+/// <summary>
+/// Checks every watch stream against the committed revision history: the stream's events must be a
+/// prefix of the committed events of its range from its start revision — in order, without gaps or
+/// duplicates, with the right kv and prev_kv — across re-creations on other nodes.
+/// </summary>
+public static class WatchChecker
+{
+    /// <summary>Returns a description of the first stream that deviates, or null when all match.</summary>
+    public static string? Check(IEnumerable<WatchStream> streams, CommittedEvents committed)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        ArgumentNullException.ThrowIfNull(committed);
+        foreach (WatchStream stream in streams)
+        {
+            if (stream.StartRevision == 0)
+            {
+                if (stream.Events.Count > 0) return $"watch client {stream.Client} received events before its watch was created";
+                continue;
+            }
+            string? problem = CheckStream(stream, committed);
+            if (problem is not null) return $"watch client {stream.Client} (range {Show(stream.Key)}..{Show(stream.RangeEnd)}, from revision {stream.StartRevision}, {stream.Watchers} watchers): {problem}";
+        }
+        return null;
+    }
+
+    private static string? CheckStream(WatchStream stream, CommittedEvents committed)
+    {
+        var expected = committed.Events.Where(e => e.Revision >= stream.StartRevision && InRange(stream, e.Event.Kv.Key)).ToList();
+        for (int i = 0; i < stream.Events.Count; i++)
+        {
+            var (revision, got) = stream.Events[i];
+            if (i >= expected.Count)
+            {
+                return $"event #{i} {Show(got)} at revision {revision} is beyond the {expected.Count} committed events of its range";
+            }
+            var (wantRevision, want) = expected[i];
+            if (revision != wantRevision || !got.Equals(want))
+            {
+                return $"event #{i} is {Show(got)} at revision {revision}, but the committed history has {Show(want)} at revision {wantRevision}"
+                    + (revision > wantRevision ? " (a gap: an event was skipped)" : revision < wantRevision ? " (a duplicate or reordered event)" : " (wrong kv or prev_kv)");
+            }
+        }
+        return null;
+    }
+
+    private static bool InRange(WatchStream stream, ByteString key)
+    {
+        if (stream.RangeEnd.IsEmpty) return key.Equals(stream.Key);
+        bool unbounded = stream.RangeEnd.Length == 1 && stream.RangeEnd[0] == 0;
+        return Compare(key, stream.Key) >= 0 && (unbounded || Compare(key, stream.RangeEnd) < 0);
+    }
+
+    private static int Compare(ByteString a, ByteString b) => a.Span.SequenceCompareTo(b.Span);
+
+    private static string Show(ByteString bytes) => bytes.Length == 1 && bytes[0] == 0 ? "\\0" : bytes.ToStringUtf8();
+
+    private static string Show(Event e) =>
+        $"{e.Type} {Show(e.Kv.Key)}={Show(e.Kv.Value)} (mod {e.Kv.ModRevision}, v{e.Kv.Version}, prev {(e.PrevKv is null ? "none" : $"{Show(e.PrevKv.Value)} mod {e.PrevKv.ModRevision}")})";
+}

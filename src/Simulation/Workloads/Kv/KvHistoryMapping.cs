@@ -1,0 +1,41 @@
+using Cairn.Simulation.History;
+using Google.Protobuf;
+using Wire = Cairn.Core.Kv.Wire;
+
+namespace Cairn.Simulation.Workloads.Kv;
+
+/// <summary>Translates etcd wire replies into the client-history form (docs/history-format.md).</summary>
+internal static class KvHistoryMapping
+{
+    /// <summary>The history reply for a successful wire result of <paramref name="request"/>, or null when the
+    /// result is a KV error (the request changed nothing).</summary>
+    public static KvResponse? ToHistory(KvRequest request, Wire.KvResult result) => result.ResultCase switch
+    {
+        Wire.KvResult.ResultOneofCase.Range => Range(result.Range),
+        Wire.KvResult.ResultOneofCase.Put => new PutResponse(result.Put.Header.Revision),
+        Wire.KvResult.ResultOneofCase.DeleteRange => new DeleteResponse(result.DeleteRange.Header.Revision, result.DeleteRange.Deleted),
+        Wire.KvResult.ResultOneofCase.Txn => Txn((TxnRequest)request, result.Txn),
+        _ => null,
+    };
+
+    private static RangeResponse Range(Wire.RangeResponse r) =>
+        new(r.Header.Revision, [.. r.Kvs.Select(kv => new KeyValue(Text(kv.Key), Text(kv.Value), kv.CreateRevision, kv.ModRevision, kv.Version))]);
+
+    private static TxnResponse Txn(TxnRequest request, Wire.TxnResponse r)
+    {
+        var responses = new List<KvResponse>();
+        foreach (Wire.ResponseOp op in r.Responses)
+        {
+            responses.Add(op.ResponseCase switch
+            {
+                Wire.ResponseOp.ResponseOneofCase.ResponseRange => Range(op.ResponseRange),
+                Wire.ResponseOp.ResponseOneofCase.ResponsePut => new PutResponse(op.ResponsePut.Header?.Revision ?? r.Header.Revision),
+                Wire.ResponseOp.ResponseOneofCase.ResponseDeleteRange => new DeleteResponse(op.ResponseDeleteRange.Header?.Revision ?? r.Header.Revision, op.ResponseDeleteRange.Deleted),
+                _ => throw new InvalidOperationException("the kv workload does not nest transactions"),
+            });
+        }
+        return new TxnResponse(r.Header.Revision, r.Succeeded, responses);
+    }
+
+    private static string Text(ByteString bytes) => bytes.ToStringUtf8();
+}

@@ -1,0 +1,41 @@
+using Cairn.Core.Kv.Service;
+using Cairn.Core.Kv.Wire;
+using Cairn.Simulation.World;
+
+namespace Cairn.Simulation.Workloads.Kv;
+
+/// <summary>One node incarnation's KV service in the simulation: ticked by the world on the node's own
+/// (skewed, drifting) clock; its replies and watch responses go back to the workload.</summary>
+internal sealed class KvNodeApplication : INodeApplication, IKvReplySink
+{
+    private readonly KvWorkload _workload;
+    private readonly SimNode _node;
+
+    public KvNodeApplication(KvWorkload workload, SimNode node)
+    {
+        _workload = workload;
+        _node = node;
+        Incarnation = node.Incarnation;
+    }
+
+    /// <summary>The incarnation this application belongs to.</summary>
+    public int Incarnation { get; }
+
+    /// <summary>The node id.</summary>
+    public int NodeId => _node.Id;
+
+    /// <summary>The KV service (set right after construction).</summary>
+    public KvNode Kv { get; set; } = null!;
+
+    /// <summary>True while this incarnation runs.</summary>
+    public bool Current => _node.Up && _node.Incarnation == Incarnation;
+
+    /// <inheritdoc />
+    public void Tick() => Kv.Tick(_node.Clock.NowMs);
+
+    /// <inheritdoc />
+    public void OnReply(KvReply reply) => _workload.OnServiceReply(reply);
+
+    /// <inheritdoc />
+    public void OnWatchResponse(WatchResponse response) => _workload.OnWatchResponse(this, response);
+}

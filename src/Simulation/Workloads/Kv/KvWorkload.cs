@@ -1,0 +1,159 @@
+using Cairn.Core.Kv;
+using Cairn.Core.Kv.Service;
+using Cairn.Core.Runtime;
+using Cairn.Core.StateMachine;
+using Cairn.Simulation.Checking.Kv;
+using Cairn.Simulation.Engine;
+using Cairn.Simulation.History;
+using Cairn.Simulation.World;
+
+namespace Cairn.Simulation.Workloads.Kv;
+
+/// <summary>
+/// The <c>kv</c> workload: a <see cref="KvNode"/> on every node and simulated etcd clients against them.
+/// KV clients register an exactly-once session, then issue linearizable and serializable reads, puts,
+/// deletes, compare-and-swap and multi-key transactions, and lease operations, each with a per-attempt
+/// timeout and retries under the same session sequence; an operation given up on has an unknown outcome.
+/// Watch clients keep one logical watch stream each, moving it between nodes (start = last seen + 1).
+/// Checks: replica agreement after every apply (continuous); at the end, linearizability of the recorded
+/// history and every watch stream against the committed revision history.
+/// </summary>
+public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHistoryWorkload
+{
+    /// <summary>How long a client waits for one attempt before retrying at another node, in ms.</summary>
+    public const int AttemptTimeoutMs = 1000;
+
+    /// <summary>Most attempts per operation before the client gives up.</summary>
+    public const int AttemptsMax = 30;
+
+    /// <summary>How long a client keeps retrying one operation before it gives up, in ms. Longer than the
+    /// nemesis' partitions, so most operations survive a fault; a given-up write has an unknown outcome
+    /// unless every attempt was refused.</summary>
+    public const int OperationDeadlineMs = 5_000;
+
+    /// <summary>Longest pause between two attempts, in ms.</summary>
+    public const int RetryBackoffMaxMs = 500;
+
+    /// <summary>Watch clients per run, in addition to the KV clients.</summary>
+    public const int WatchClients = 2;
+
+    private const long RetryToken = -1;
+
+    private readonly SimRandom _random;
+    private readonly KvBugs _bugs;
+    private readonly KvOperationDraw _draw;
+    private readonly HistoryRecorder _history = new();
+    private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
+    private readonly SortedDictionary<ulong, int> _clientOfRequest = new();
+    private KvClient[] _clients = [];
+    private SimWorld _world = null!;
+    private ReplicaAgreementCheck? _agreement;
+    private ulong _nextRequestId;
+    private int _nextProcess;
+    private long _firstAckAfterHeal = -1;
+
+    /// <summary>Creates the workload with its own seeded stream and no canary.</summary>
+    public KvWorkload(SimRandom random)
+        : this(random, KvBugs.None)
+    {
+    }
+
+    internal KvWorkload(SimRandom random, KvBugs bugs)
+    {
+        _random = random;
+        _bugs = bugs;
+        _draw = new KvOperationDraw(random);
+    }
+
+    /// <inheritdoc />
+    public string Name => "kv";
+
+    /// <inheritdoc />
+    public long Acknowledged { get; private set; }
+
+    /// <summary>Serializable reads answered (not checked for linearizability).</summary>
+    public long SerializableReads { get; private set; }
+
+    /// <summary>Operations given up on with an unknown outcome.</summary>
+    public long UnknownOutcomes { get; private set; }
+
+    /// <summary>Leases granted to clients.</summary>
+    public long LeasesGranted { get; private set; }
+
+    /// <summary>Keep-alives that renewed a lease.</summary>
+    public long KeepAlivesRenewed { get; private set; }
+
+    /// <summary>Times a client found its lease gone without revoking it (expired).</summary>
+    public long LeasesFoundExpired { get; private set; }
+
+    /// <summary>The recorded client history (linearizable operations only).</summary>
+    public IReadOnlyList<HistoryEvent> HistoryEvents => _history.Events;
+
+    /// <inheritdoc />
+    public IStateMachine CreateStateMachine() =>
+        new RecordingStateMachine(new KvStateMachine(null, null, null, null, _bugs), OnApplied);
+
+    /// <inheritdoc />
+    public INodeApplication? CreateApplication(SimNode node)
+    {
+        var stateMachine = (RecordingStateMachine)node.StateMachine!;
+        stateMachine.Node = node.Id;
+        var application = new KvNodeApplication(this, node);
+        application.Kv = new KvNode(node.Runtime!, stateMachine.Inner, application, null, _bugs);
+        _applications[node.Id] = application;
+        return application;
+    }
+
+    /// <inheritdoc />
+    public void Start(SimWorld world)
+    {
+        _world = world;
+        _agreement = new ReplicaAgreementCheck(world.Violations);
+        _clients = [.. Enumerable.Range(0, world.Options.Clients).Select(i => new KvClient(i) { Target = 1 + (i % world.Nodes.Count) })];
+        _nextProcess = _clients.Length;
+        foreach (KvClient c in _clients)
+        {
+            world.Scheduler.After(_random.Next(0, world.Options.ClientThinkMs * 2), Wake(c.Index, 0, null));
+        }
+        StartWatchers();
+    }
+
+    /// <inheritdoc />
+    public void OnReply(int node, ClientReply reply)
+    {
+        if (_applications.TryGetValue(node, out KvNodeApplication? application) && application.Current)
+        {
+            application.Kv.OnReply(reply);
+        }
+    }
+
+    /// <summary>A node's KV service answered a request: the reply travels back to its client.</summary>
+    internal void OnServiceReply(KvReply reply)
+    {
+        if (_clientOfRequest.TryGetValue(reply.RequestId, out int client))
+        {
+            _world.Scheduler.After(_world.ClientLatency(), Wake(client, (long)reply.RequestId, reply));
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnWake(int client, long token, object? payload)
+    {
+        if (client >= _clients.Length)
+        {
+            OnWatcherWake(client - _clients.Length, payload);
+            return;
+        }
+        OnClientWake(_clients[client], token, payload);
+    }
+
+    /// <inheritdoc />
+    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0;
+
+    private void OnApplied(int node, ulong index, ReplicaAgreementCheck.StateDigest digest) => _agreement?.OnApplied(node, index, digest);
+
+    private KvNodeApplication? CurrentApplication(int node) =>
+        _applications.TryGetValue(node, out KvNodeApplication? application) && application.Current ? application : null;
+
+    private static SimEvent Wake(int client, long token, object? payload) => new(EventKind.ClientWake, client, 0, token, 0, payload);
+}
