@@ -30,6 +30,8 @@ public sealed record RunOptions
     /// <summary>Where to write the client history as JSON lines (docs/history-format.md), or null.
     /// Only workloads that record one (<c>kv</c>) write it.</summary>
     public string? HistoryPath { get; init; }
+    /// <summary>Record a <see cref="Reporting.Timeline"/> for an HTML report.</summary>
+    public bool RecordTimeline { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>
     public TextWriter? Trace { get; init; }
 

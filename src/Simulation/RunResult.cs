@@ -25,6 +25,10 @@ public sealed record RunResult
     public required int FaultActions { get; init; }
     /// <summary>Leaders elected.</summary>
     public required int LeadersElected { get; init; }
+    /// <summary>The first violated invariant's name, or null.</summary>
+    public string? FirstInvariant { get; init; }
+    /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>
+    public Reporting.Timeline? Timeline { get; init; }
     /// <summary>The command that replays this run.</summary>
     public required string ReplayCommand { get; init; }
 }

@@ -38,6 +38,8 @@ public static class Simulator
             FaultActions = world.FaultActions,
             LeadersElected = world.Checker.LeadersElected,
             ReplayCommand = options.ReplayCommand(),
+            FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
+            Timeline = world.Timeline,
         };
     }
 

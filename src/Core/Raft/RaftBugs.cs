@@ -18,7 +18,7 @@ internal sealed class RaftBugs
     /// <summary>A conflicting entry overwrites in place and the conflicting suffix stays (Raft §5.3).</summary>
     public bool NoTruncateOnConflict { get; init; }
 
-    /// <summary>A follower commits up to leaderCommit even past the prefix this append verified.</summary>
+    /// <summary>A follower commits up to leaderCommit even past the prefix this append verified (even from a rejected append).</summary>
     public bool CommitBeyondVerified { get; init; }
 
     /// <summary>Messages from an older term are processed as if current.</summary>

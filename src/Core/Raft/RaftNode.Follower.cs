@@ -16,6 +16,8 @@ public sealed partial class RaftNode
         }
         if (!_log.MatchTerm(m.Index, m.LogTerm))
         {
+            // The canary trusts leaderCommit even though nothing of this append was verified.
+            if (_bugs.CommitBeyondVerified) _log.CommitTo(Math.Min(m.Commit, _log.LastIndex));
             Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = m.Index, Reject = true, RejectHint = _log.LastIndex }, afterPersist: false);
             return;
         }

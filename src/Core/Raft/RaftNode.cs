@@ -108,7 +108,8 @@ public sealed partial class RaftNode
     public void Step(Message m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        if (m.To != Id || !_options.Peers.Contains(m.From)) return;
+        // Malformed input (a message to someone else, from ourselves or from a non-member) is dropped, never trusted.
+        if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From)) return;
         if (m.Term > Term)
         {
             var leader = m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat ? m.From : 0;

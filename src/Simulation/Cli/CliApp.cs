@@ -13,6 +13,8 @@ public static class CliApp
         root.Subcommands.Add(SweepCommand.Build());
         root.Subcommands.Add(BugsCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(ReplayCommand.Build());
+        root.Subcommands.Add(ShrinkCommand.Build());
         return root;
     }
 }

@@ -11,7 +11,8 @@ internal static class RunCommand
         var seed = new Option<ulong>("--seed") { Description = "The root seed.", Required = true };
         var trace = new Option<string?>("--trace") { Description = "Write the event trace to this file." };
         var history = new Option<string?>("--history") { Description = "Write the client history (JSON lines, docs/history-format.md) to this file; kv workload." };
-        var command = new Command("run", "Run one seed and check every invariant.") { seed, trace, history };
+        var report = new Option<string?>("--report") { Description = "Write a self-contained HTML timeline of the run to this file." };
+        var command = new Command("run", "Run one seed and check every invariant.") { seed, trace, history, report };
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -20,7 +21,9 @@ internal static class RunCommand
             catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
             var tracePath = parse.GetValue(trace);
             using var traceWriter = tracePath is null ? null : new StreamWriter(tracePath);
-            var result = Simulator.Run(options with { Trace = traceWriter, HistoryPath = parse.GetValue(history) });
+            var reportPath = parse.GetValue(report);
+            var result = Simulator.Run(options with { Trace = traceWriter, HistoryPath = parse.GetValue(history), RecordTimeline = reportPath is not null });
+            if (reportPath is not null && result.Timeline is not null) File.WriteAllText(reportPath, Reporting.HtmlReport.Render(result.Timeline));
             if (parse.GetValue(common.Json)) Console.WriteLine(JsonOutput.Write(w => JsonOutput.WriteRun(w, result)));
             else PrintHuman(result);
             return result.Ok ? 0 : 1;

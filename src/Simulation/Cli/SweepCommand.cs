@@ -11,7 +11,8 @@ internal static class SweepCommand
         var common = new CommonOptions();
         var seeds = new Option<string>("--seeds") { Description = "Inclusive seed range A..B.", Required = true };
         var parallel = new Option<int>("--parallel") { Description = "Worker threads (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var command = new Command("sweep", "Run a range of seeds and report every failure with its replay command.") { seeds, parallel };
+        var shard = new Option<string?>("--shard") { Description = "Run only shard i of n (i/n, 0-based): the seeds whose offset from A is i modulo n." };
+        var command = new Command("sweep", "Run a range of seeds and report every failure with its replay command.") { seeds, parallel, shard };
         common.AddTo(command);
         command.SetAction(parse =>
         {
@@ -25,13 +26,30 @@ internal static class SweepCommand
             catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
             var json = parse.GetValue(common.Json);
             var list = new List<ulong>();
-            for (var s = range.From; s <= range.To && s >= range.From; s++) { list.Add(s); if (s == ulong.MaxValue) break; }
+            (int Index, int Count) sharding;
+            try { sharding = ParseShard(parse.GetValue(shard)); }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            for (var s = range.From; s <= range.To && s >= range.From; s++)
+            {
+                if ((s - range.From) % (ulong)sharding.Count == (ulong)sharding.Index) list.Add(s);
+                if (s == ulong.MaxValue) break;
+            }
             var report = Sweep.Execute(template, list, Math.Max(1, parse.GetValue(parallel)), new SweepProgress(list.Count));
             if (json) Console.WriteLine(JsonOutput.Write(w => WriteJson(w, report)));
             else PrintHuman(report);
             return report.Failures.Count == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>Parses <c>i/n</c> with 0 ≤ i &lt; n; null means the whole range.</summary>
+    internal static (int Index, int Count) ParseShard(string? text)
+    {
+        if (text is null) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var i) && int.TryParse(parts[1], out var n) && n >= 1 && i >= 0 && i < n)
+            return (i, n);
+        throw new ArgumentException($"bad --shard '{text}': use i/n with 0 <= i < n");
     }
 
     private static void WriteJson(System.Text.Json.Utf8JsonWriter w, SweepReport report)

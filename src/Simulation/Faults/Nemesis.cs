@@ -58,7 +58,8 @@ public sealed class Nemesis
     {
         var ms = _random.Next(500, 8000);
         var shape = _random.Pick(PartitionShapes.All);
-        _world.Partition(PartitionShapes.Cut(shape, _world.Nodes.Count, _random), ms, shape.ToString());
+        var name = shape switch { PartitionShape.Isolated => "isolate", PartitionShape.OneWay => "one-way", PartitionShape.MajoritiesRing => "majorities-ring", PartitionShape.MinorityThird => "minority-third", _ => shape.ToString().ToLowerInvariant() };
+        _world.Partition(PartitionShapes.Cut(shape, _world.Nodes.Count, _random), ms, name);
     }
 
     private void Clog(int node)
@@ -66,7 +67,7 @@ public sealed class Nemesis
         var until = _world.Scheduler.Now + _random.Next(100, 2000);
         if (_random.Chance(0.5)) _world.Network.ClogNode(node, until);
         else _world.Network.ClogLink(node, 1 + (node % _world.Nodes.Count), until);
-        _world.Trace("clog", node, until);
+        _world.Mark("clog", new[] { node }, until - _world.Scheduler.Now, "frames held back");
     }
 
     private void ChangeClock(int node)
@@ -78,7 +79,7 @@ public sealed class Nemesis
             case 1: clock.DriftPpm = _random.Next(-50_000, 50_000); break;
             default: clock.SkewMs += _random.Chance(0.5) ? _random.Next(1000, 60_000) : -_random.Next(1000, 60_000); break; // a jump
         }
-        _world.Trace("clock", node, clock.SkewMs);
+        _world.Mark("clock", new[] { node }, 0, $"n{node} skew {clock.SkewMs:+0;-0}ms drift {clock.DriftPpm}ppm");
     }
 
     private void ScheduleNext() =>

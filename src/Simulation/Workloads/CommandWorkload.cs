@@ -25,6 +25,7 @@ public sealed class CommandWorkload : IWorkload
     private SimWorld _world = null!;
     private ulong _nextRequestId;
     private long _firstAckAfterHeal = -1;
+    private readonly List<(int Client, ulong Seq, long Start, long End)> _operations = new();
 
     private sealed class Client
     {
@@ -109,6 +110,7 @@ public sealed class CommandWorkload : IWorkload
             BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(8), c.Seq);
             BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(16), _random.NextULong());
             c.IssuedAt = _world.Scheduler.Now;
+            if (_world.Timeline is not null) _operations.Add((c.Index, c.Seq, c.IssuedAt, -1));
         }
         c.RequestId = ++_nextRequestId;
         _clientOfRequest[c.RequestId] = c.Index;
@@ -119,6 +121,11 @@ public sealed class CommandWorkload : IWorkload
     private void Acknowledge(Client c, ClientReply reply)
     {
         Acknowledged++;
+        if (_world.Timeline is not null)
+        {
+            var i = _operations.FindLastIndex(o => o.Client == c.Index && o.Seq == c.Seq);
+            if (i >= 0) _operations[i] = _operations[i] with { End = _world.Scheduler.Now };
+        }
         _world.Checker.OnAcknowledged(c.Index, reply.Index, EntryDigest.OfPayload(0, c.Command));
         if (_world.Healed && c.IssuedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
         _world.Trace("ack", c.Index, (long)reply.Index);
@@ -128,6 +135,13 @@ public sealed class CommandWorkload : IWorkload
 
     /// <inheritdoc />
     public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0 && _clients.All(c => c.Idle);
+
+    /// <inheritdoc />
+    public void Describe(Reporting.Timeline timeline)
+    {
+        foreach (var (client, seq, start, end) in _operations)
+            timeline.Operations.Add(new Reporting.ClientOperation(client, start, end < 0 ? null : end, $"command {client + 1}:{seq}", end < 0 ? "unknown" : "ok"));
+    }
 
     /// <inheritdoc />
     public void Finish()

@@ -38,6 +38,9 @@ public interface IWorkload
     /// <summary>End-of-run checks; report violations to the world's log.</summary>
     void Finish();
 
+    /// <summary>Adds the client operations (and any checker sections) to a report timeline.</summary>
+    void Describe(Reporting.Timeline timeline);
+
     /// <summary>Acknowledged operations so far.</summary>
     long Acknowledged { get; }
 }

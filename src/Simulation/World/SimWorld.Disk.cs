@@ -31,7 +31,7 @@ public sealed partial class SimWorld
         if (e.B == SyncFailed)
         {
             node.Runtime!.OnDiskWriteFailed(e.A, "fsync returned EIO");
-            Trace("fsyncfail", node.Id, e.A);
+            Mark("fsync-fail", new[] { node.Id }, 0, $"fsync of write {e.A} failed: node fail-stops");
             CrashNode(node.Id, restartAfterMs: _diskRandom.Next(500, 3000));
             return;
         }

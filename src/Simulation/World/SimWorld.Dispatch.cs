@@ -32,12 +32,14 @@ public sealed partial class SimWorld
         {
             DispatchToNode(node, e);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or InvalidDataException)
+        catch (Exception ex)
         {
-            Violations.Report("NodePanic", $"node {node.Id} panicked: {ex.Message}", node.Id);
+            // A node must never throw on any input; an invariant panic is a finding too.
+            Violations.Report("NodePanic", $"node {node.Id} panicked: {ex.GetType().Name}: {ex.Message}", node.Id);
             return;
         }
         Checker.AfterEvent(node);
+        RecordRole(node);
     }
 
     private void DispatchToNode(SimNode node, in SimEvent e)

@@ -10,7 +10,8 @@ public sealed partial class SimWorld
         var node = Nodes[id - 1];
         if (node.Runtime is null) return;
         node.Crash();
-        Trace("crash", id, restartAfterMs);
+        Mark("crash", new[] { id }, restartAfterMs, $"restart after {restartAfterMs}ms");
+        RecordRole(node);
         Checker.AfterCrash(id);
         Scheduler.After(restartAfterMs, new SimEvent(EventKind.Restart, id, 0, 0, 0, null));
     }
@@ -29,14 +30,14 @@ public sealed partial class SimWorld
         var node = Nodes[id - 1];
         if (node.Runtime is null) return;
         node.PausedUntil = Math.Max(node.PausedUntil, Scheduler.Now + ms);
-        Trace("pause", id, ms);
+        Mark("pause", new[] { id }, ms, $"paused {ms}ms");
     }
 
     /// <summary>Arms node <paramref name="id"/>'s disk so that its next fsync fails.</summary>
     public void FailNextSync(int id)
     {
         Nodes[id - 1].Disk.FailNextSync = true;
-        Trace("arm-fsync", id, 0);
+        Mark("arm-fsync", new[] { id }, 0, "next fsync will fail");
     }
 
     /// <summary>Fills node <paramref name="id"/>'s disk for <paramref name="ms"/>.</summary>
@@ -44,14 +45,14 @@ public sealed partial class SimWorld
     {
         var disk = Nodes[id - 1].Disk;
         disk.FullUntil = Math.Max(disk.FullUntil, Scheduler.Now + ms);
-        Trace("disk-full", id, ms);
+        Mark("disk-full", new[] { id }, ms, $"disk full for {ms}ms");
     }
 
     /// <summary>Limits the link from → to for <paramref name="ms"/>.</summary>
     public void LimitBandwidth(int from, int to, int bytesPerMs, long ms)
     {
         Network.LimitBandwidth(from, to, bytesPerMs);
-        Trace("bandwidth", from, bytesPerMs);
+        Mark("bandwidth", new[] { from, to }, ms, $"link {from}->{to} limited to {bytesPerMs} bytes/ms");
         Scheduler.After(ms, new SimEvent(EventKind.Phase, from, 0, PhaseUnlimit, to, null));
     }
 
@@ -59,7 +60,8 @@ public sealed partial class SimWorld
     public void Partition(List<(int From, int To)> links, long ms, string shape)
     {
         foreach (var (from, to) in links) Network.SetBlocked(from, to, true);
-        Trace(shape, links.Count > 0 ? links[0].From : 0, ms);
+        var nodes = links.SelectMany(l => new[] { l.From, l.To }).Distinct().OrderBy(n => n).ToArray();
+        Mark(shape, nodes, ms, $"{shape}: cut {string.Join(" ", links.Select(l => $"{l.From}->{l.To}"))}");
         Scheduler.After(ms, new SimEvent(EventKind.Phase, 0, 0, PhaseUnblock, links.Count, links));
     }
 }

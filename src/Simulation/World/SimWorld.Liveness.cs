@@ -34,7 +34,7 @@ public sealed partial class SimWorld
             node.Disk.FailNextSync = false;
             if (node.Runtime is null) RestartNode(id);
         }
-        Trace("heal", 0, HealTimeMs);
+        Mark("heal", _core.ToArray(), 0, $"network healed; core {string.Join(",", _core)} restarted");
     }
 
     /// <summary>

@@ -96,6 +96,7 @@ public sealed partial class SimWorld
     /// <summary>Runs the safety phase, the heal, and the liveness phase; stops at the first violation.</summary>
     public void Run()
     {
+        StartTimeline();
         foreach (var node in Nodes) StartNode(node);
         Workload.Start(this);
         _nemesis?.Start();
@@ -114,9 +115,12 @@ public sealed partial class SimWorld
                 break;
             }
         }
-        if (Violations.Any) return;
-        if (!Converged()) ReportNoConvergence();
-        else Workload.Finish();
+        if (!Violations.Any)
+        {
+            if (!Converged()) ReportNoConvergence();
+            else Workload.Finish();
+        }
+        FinishTimeline();
     }
 
     /// <summary>Writes a line to the trace, when tracing.</summary>
@@ -140,14 +144,14 @@ public sealed partial class SimWorld
         catch (InvalidDataException e)
         {
             node.Crash();
-            Trace("corrupt", node.Id, 0);
-            Options.Trace?.WriteLine($"         node {node.Id} refuses to start: {e.Message}");
+            Mark("corrupt", new[] { node.Id }, 0, $"node {node.Id} refuses to start: {e.Message}");
             return;
         }
         Checker.OnStart(node);
         AttachApplication(node); // per-node application hook (SimWorld.Applications.cs)
         Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), new SimEvent(EventKind.Tick, node.Id, node.Incarnation, 0, 0, null));
-        Trace("start", node.Id, node.Incarnation);
+        Mark(node.Incarnation == 1 ? "start" : "restart", new[] { node.Id }, 0, $"incarnation {node.Incarnation}");
+        RecordRole(node);
     }
 
     /// <summary>Client-to-node latency.</summary>

@@ -1,0 +1,48 @@
+using Cairn.Core.Raft;
+using Cairn.Simulation.Reporting;
+
+namespace Cairn.Simulation.World;
+
+public sealed partial class SimWorld
+{
+    private readonly string[] _lastRole = new string[10];
+    private readonly ulong[] _lastTerm = new ulong[10];
+
+    /// <summary>The timeline being recorded for an HTML report, or null when not recording.</summary>
+    public Timeline? Timeline { get; private set; }
+
+    private void StartTimeline()
+    {
+        if (!Options.RecordTimeline) return;
+        Timeline = new Timeline { Seed = Options.Seed, Nodes = Nodes.Count, ReplayCommand = Options.ReplayCommand() };
+    }
+
+    /// <summary>Records a fault or lifecycle mark in the trace and the timeline.</summary>
+    public void Mark(string kind, IReadOnlyList<int> nodes, long durationMs, string detail)
+    {
+        Trace(kind, nodes.Count > 0 ? nodes[0] : 0, durationMs);
+        Timeline?.Faults.Add(new FaultMark(Scheduler.Now, kind, nodes, durationMs, detail));
+    }
+
+    /// <summary>Records a role or term change of <paramref name="node"/> (a down node has role "down").</summary>
+    private void RecordRole(SimNode node)
+    {
+        if (Timeline is null) return;
+        var raft = node.Up ? node.Raft : null;
+        var role = raft is null ? "down" : raft.Role switch { RaftRole.Leader => "leader", RaftRole.Candidate => "candidate", _ => "follower" };
+        var term = raft?.Term ?? 0;
+        if (_lastRole[node.Id] == role && _lastTerm[node.Id] == term) return;
+        _lastRole[node.Id] = role;
+        _lastTerm[node.Id] = term;
+        Timeline.Roles.Add(new RoleSegment(node.Id, Scheduler.Now, role, term));
+    }
+
+    private void FinishTimeline()
+    {
+        if (Timeline is null) return;
+        Timeline.EndMs = Scheduler.Now;
+        Timeline.HealMs = HealTimeMs;
+        foreach (var v in Violations.All) Timeline.Violations.Add((v.TimeMs, v.ToString()));
+        Workload.Describe(Timeline);
+    }
+}
