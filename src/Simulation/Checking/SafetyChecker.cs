@@ -74,12 +74,22 @@ public sealed partial class SafetyChecker : INodeObserver
     {
         var raft = node.Raft!;
         var track = _tracks[node.Id];
-        track.Chain.Clear();
         track.Incarnation = node.Incarnation;
         track.Commit = raft.CommitIndex;
         track.Term = raft.Term;
         track.Role = raft.Role;
-        for (ulong i = 1; i <= raft.LastIndex; i++) ExtendChain(node.Id, track, raft.EntryAt(i));
+        // The recovered prefix that matches what this node held before is already checked; check the rest.
+        var same = 0;
+        var previous = 0UL;
+        while (same < track.Chain.Count && (ulong)same < raft.LastIndex)
+        {
+            var chain = EntryDigest.Chain(previous, EntryDigest.Of(raft.EntryAt((ulong)same + 1)));
+            if (chain != track.Chain[same]) break;
+            previous = chain;
+            same++;
+        }
+        track.Chain.RemoveRange(same, track.Chain.Count - same);
+        for (var i = (ulong)same + 1; i <= raft.LastIndex; i++) ExtendChain(node.Id, track, raft.EntryAt(i));
     }
 
     private void ExtendChain(int node, NodeTrack track, Entry e)

@@ -21,7 +21,7 @@ public sealed partial class SimDisk
         var entries = new List<Entry>();
         for (var i = 0; i < _durable.Count; i++)
         {
-            if (IsTorn(_durable[i]))
+            if (IsTorn(_durable[i].Bytes))
             {
                 if (i != _durable.Count - 1) throw Corrupt($"record {i} is short but not the last");
                 _durable.RemoveAt(i);
@@ -42,11 +42,14 @@ public sealed partial class SimDisk
     {
         for (var attempt = 0; attempt <= ReadRetriesMax; attempt++)
         {
-            var bytes = _durable[i];
-            if (Faults.Random.Chance(Faults.ReadFlipRate)) bytes = FlipBit(bytes); // transient: the next read is clean
+            var stored = _durable[i];
+            var bytes = stored.Bytes;
+            var readFlip = Faults.Random.Chance(Faults.ReadFlipRate);
+            if (readFlip) bytes = FlipBit(bytes); // transient: the next read is clean
             var payload = bytes.AsSpan(8);
             var valid = Crc32C.Compute(payload) == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
             if (!valid && !Faults.SkipChecksum) continue;
+            if (valid && !readFlip && stored.Decoded is not null) return stored.Decoded;
             try
             {
                 return LogRecord.Parser.ParseFrom(payload);

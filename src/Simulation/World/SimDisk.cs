@@ -20,7 +20,14 @@ public sealed partial class SimDisk : ILogDisk
     /// <summary>Re-reads of a record whose checksum fails before the disk is declared corrupt.</summary>
     public const int ReadRetriesMax = 2;
 
-    private readonly List<byte[]> _durable = new();
+    /// <summary>Stored records, each with the record it was encoded from while its bytes are untouched
+    /// (a decode cache: loading still verifies every checksum, but skips re-parsing intact records).</summary>
+    private readonly List<StoredRecord> _durable = new();
+
+    private readonly record struct StoredRecord(byte[] Bytes, LogRecord? Decoded);
+
+    /// <summary>Entries per checkpoint record when folding, so no record reaches the large-object heap.</summary>
+    public const int FoldEntriesPerRecordMax = 256;
     private readonly List<(long Id, byte[] Record, LogRecord Decoded)> _volatile = new();
     private readonly List<ulong> _durableTerms = new();
     private readonly List<Entry> _durableEntries = new();
@@ -76,8 +83,9 @@ public sealed partial class SimDisk : ILogDisk
         while (n < _volatile.Count && _volatile[n].Id <= id)
         {
             var bytes = _volatile[n].Record;
-            if (Faults.Random.Chance(Faults.WriteFlipRate)) bytes = FlipBit(bytes);
-            _durable.Add(bytes);
+            var flipped = Faults.Random.Chance(Faults.WriteFlipRate);
+            if (flipped) bytes = FlipBit(bytes);
+            _durable.Add(new StoredRecord(bytes, flipped ? null : _volatile[n].Decoded));
             Mirror(_volatile[n].Decoded);
             n++;
             Synced++;
@@ -95,8 +103,9 @@ public sealed partial class SimDisk : ILogDisk
             for (var i = 0; i < keep; i++)
             {
                 var bytes = _volatile[i].Record;
-                if (i == keep - 1 && Faults.Random.Chance(0.5)) bytes = bytes[..Faults.Random.Next(1, bytes.Length)];
-                _durable.Add(bytes);
+                var torn = i == keep - 1 && Faults.Random.Chance(0.5);
+                if (torn) bytes = bytes[..Faults.Random.Next(1, bytes.Length)];
+                _durable.Add(new StoredRecord(bytes, torn ? null : _volatile[i].Decoded));
                 // Survivors of a torn batch were never acknowledged; the checkers' mirror ignores them.
             }
         }
@@ -126,10 +135,13 @@ public sealed partial class SimDisk : ILogDisk
     private void Fold()
     {
         if (Faults.WriteFlipRate > 0) return; // a real disk would rewrite from its own (possibly rotten) bytes
-        var record = new LogRecord { HardState = _durableHardState };
-        record.Entries.AddRange(_durableEntries);
         _durable.Clear();
-        _durable.Add(Encode(record));
+        for (var start = 0; start < Math.Max(1, _durableEntries.Count); start += FoldEntriesPerRecordMax)
+        {
+            var record = new LogRecord { HardState = start == 0 ? _durableHardState : null };
+            for (var i = start; i < Math.Min(_durableEntries.Count, start + FoldEntriesPerRecordMax); i++) record.Entries.Add(_durableEntries[i]);
+            _durable.Add(new StoredRecord(Encode(record), record));
+        }
     }
 
     private byte[] FlipBit(byte[] bytes)
