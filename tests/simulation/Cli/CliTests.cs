@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -7,16 +6,7 @@ namespace Cairn.Simulation.Tests.Cli;
 /// <summary>The cairn-sim command line: exit codes and the one-JSON-object contract of --json.</summary>
 public class CliTests
 {
-    private static (int Exit, string Stdout) Sim(string args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "cairn-sim.dll");
-        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" {args}") { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout);
-    }
+    private static (int Exit, string Stdout) Sim(string args) => SimProcess.Run(args);
 
     [Fact]
     public void RunJson_IsOneObjectWithRequiredFields()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Xunit;
 
 namespace Cairn.Simulation.Tests.Determinism;
@@ -7,20 +5,7 @@ namespace Cairn.Simulation.Tests.Determinism;
 /// <summary>Determinism is a tested property: one seed gives one trace hash, in separate processes.</summary>
 public class TraceHashTests
 {
-    private static string RunInProcess(ulong seed)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "cairn-sim.dll");
-        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" run --seed {seed} --duration 20s --json")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        using var doc = JsonDocument.Parse(stdout);
-        return doc.RootElement.GetProperty("traceHash").GetString()!;
-    }
+    private static string RunInProcess(ulong seed) => SimProcess.TraceHash($"run --seed {seed} --duration 20s");
 
     [Fact]
     public void SameSeed_TwoProcesses_SameTraceHash()

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using Xunit;
 
 namespace Cairn.Simulation.Tests.Kv;
@@ -7,20 +5,8 @@ namespace Cairn.Simulation.Tests.Kv;
 /// <summary>The kv workload (KV service, sessions, leases on skewed clocks, watches) is deterministic across processes.</summary>
 public class KvDeterminismTests
 {
-    private static string RunInProcess(ulong seed, string historyPath)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "cairn-sim.dll");
-        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" run --seed {seed} --duration 20s --workload kv --history \"{historyPath}\" --json")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        using var doc = JsonDocument.Parse(stdout);
-        return doc.RootElement.GetProperty("traceHash").GetString()!;
-    }
+    private static string RunInProcess(ulong seed, string historyPath) =>
+        SimProcess.TraceHash($"run --seed {seed} --duration 20s --workload kv --history \"{historyPath}\"");
 
     [Fact]
     public void SameSeed_TwoProcesses_SameTraceHashAndHistory()

@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Cairn.Simulation.Tests;
+
+/// <summary>Runs cairn-sim in a separate process, as a user (or the determinism check) would.</summary>
+internal static class SimProcess
+{
+    public static (int Exit, string Stdout) Run(string args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "cairn-sim.dll");
+        var psi = new ProcessStartInfo("dotnet", $"\"{dll}\" {args}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        stderr.Wait();
+        return (process.ExitCode, stdout);
+    }
+
+    /// <summary>The trace hash that <c>run … --json</c> prints.</summary>
+    public static string TraceHash(string runArgs)
+    {
+        using var doc = JsonDocument.Parse(Run(runArgs + " --json").Stdout);
+        return doc.RootElement.GetProperty("traceHash").GetString()!;
+    }
+}
