@@ -30,6 +30,9 @@ public sealed record RunOptions
     /// <summary>Where to write the client history as JSON lines (docs/history-format.md), or null.
     /// Only workloads that record one (<c>kv</c>) write it.</summary>
     public string? HistoryPath { get; init; }
+    /// <summary>Invariants whose violations are ignored, so a canary can show that the next checker in line
+    /// also catches it (every checker must be able to fail on its own). Empty in normal runs.</summary>
+    public IReadOnlyList<string> Muted { get; init; } = Array.Empty<string>();
     /// <summary>Record a <see cref="Reporting.Timeline"/> for an HTML report.</summary>
     public bool RecordTimeline { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>
@@ -43,6 +46,7 @@ public sealed record RunOptions
         if (Clients != 5) cmd += $" --clients {Clients}";
         if (Without != FaultKinds.None) cmd += $" --without {FaultKindNames.Format(Without)}";
         if (Bug is not null) cmd += $" --bug {Bug}";
+        if (Muted.Count > 0) cmd += $" --mute {string.Join(",", Muted)}";
         return cmd;
     }
 }

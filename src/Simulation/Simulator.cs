@@ -14,10 +14,12 @@ namespace Cairn.Simulation;
 public static class Simulator
 {
     /// <summary>Runs <paramref name="options"/> and returns the outcome.</summary>
-    public static RunResult Run(RunOptions options)
+    public static RunResult Run(RunOptions options) => Run(options, CreateWorkload(options));
+
+    /// <summary>Runs <paramref name="options"/> with a given workload instance (tests plant their own).</summary>
+    internal static RunResult Run(RunOptions options, IWorkload workload)
     {
         var bugs = options.Bug is null ? RaftBugs.None : CanaryCatalog.Find(options.Bug).Raft;
-        var workload = CreateWorkload(options);
         var world = new SimWorld(options, workload, bugs);
         var wall = Stopwatch.StartNew(); // measures the run; never feeds a decision
         world.Run();

@@ -16,6 +16,8 @@ internal sealed class Progress
     public bool RecentActive;
     /// <summary>Heartbeats since Match last advanced while the follower lags; resets a stalled pipeline.</summary>
     public int Stalled;
+    /// <summary>Set only by the abandon-lagging-follower canary: no more appends go to this follower.</summary>
+    public bool Abandoned;
     /// <summary>Highest ReadIndex round this follower acknowledged.</summary>
     public ulong ReadRoundAcked;
 

@@ -44,4 +44,11 @@ internal sealed class RaftBugs
 
     /// <summary>Frames and disk records are decoded without verifying their checksum.</summary>
     public bool SkipChecksum { get; init; }
+
+    /// <summary>A leader gives up on a follower that rejected an append: it never probes it again (a liveness bug).</summary>
+    public bool AbandonLaggingFollower { get; init; }
+
+    /// <summary>The runtime acknowledges a proposal when its index is applied, without checking that the applied
+    /// entry is the one proposed (same term): a client is told "applied" for a command another leader replaced.</summary>
+    public bool AckWithoutTermCheck { get; init; }
 }

@@ -78,7 +78,7 @@ public sealed partial class RaftNode
     private void SendAppend(ulong to, bool sendIfEmpty)
     {
         var pr = _progress[to];
-        if (pr.Paused(_options.InflightAppendsMax)) return;
+        if (pr.Abandoned || pr.Paused(_options.InflightAppendsMax)) return;
         var prev = pr.Next - 1;
         var countMax = Buggify.Fires(FaultPoint.ShrinkAppendBatch) ? 1 : _options.AppendEntriesMax;
         var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, countMax);
@@ -104,6 +104,7 @@ public sealed partial class RaftNode
             // Raft §5.3: back off nextIndex, using the follower's last index as a hint. A reject for an
             // append we no longer have outstanding is stale and ignored.
             if (pr.Replicating ? m.Index <= pr.Match : m.Index != pr.Next - 1) return;
+            if (_bugs.AbandonLaggingFollower) { pr.Abandoned = true; return; }
             // A probe answered with a log shorter than what the follower acknowledged means it lost durable
             // entries (a broken disk); trust its log rather than loop resending the same probe forever.
             if (m.RejectHint < pr.Match) pr.Match = m.RejectHint;

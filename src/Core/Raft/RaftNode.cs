@@ -108,8 +108,9 @@ public sealed partial class RaftNode
     public void Step(Message m)
     {
         ArgumentNullException.ThrowIfNull(m);
-        // Malformed input (a message to someone else, from ourselves or from a non-member) is dropped, never trusted.
-        if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From)) return;
+        // Malformed input (a message to someone else, from ourselves or from a non-member, or entries that
+        // do not follow the message's previous index) is dropped, never trusted.
+        if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From) || !EntriesWellFormed(m)) return;
         if (m.Term > Term)
         {
             var leader = m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat ? m.From : 0;
@@ -132,6 +133,16 @@ public sealed partial class RaftNode
             case MessageType.MsgAppendResponse: HandleAppendResponse(m); break;
             case MessageType.MsgHeartbeatResponse: HandleHeartbeatResponse(m); break;
         }
+    }
+
+    private static bool EntriesWellFormed(Message m)
+    {
+        for (var i = 0; i < m.Entries.Count; i++)
+        {
+            var e = m.Entries[i];
+            if (e.Index != m.Index + 1 + (ulong)i || e.Term > m.Term || e.Term == 0) return false;
+        }
+        return true;
     }
 
     private void Send(Message m, bool afterPersist)

@@ -20,11 +20,14 @@ public sealed class ViolationLog
     private readonly Func<long> _now;
     private readonly ulong _seed;
 
+    private readonly IReadOnlyList<string> _muted;
+
     /// <summary>Creates a log stamping violations with the scheduler's time and the seed.</summary>
-    public ViolationLog(Func<long> now, ulong seed)
+    public ViolationLog(Func<long> now, ulong seed, IReadOnlyList<string>? muted = null)
     {
         _now = now;
         _seed = seed;
+        _muted = muted ?? Array.Empty<string>();
     }
 
     /// <summary>Violations so far.</summary>
@@ -34,6 +37,9 @@ public sealed class ViolationLog
     public bool Any => _violations.Count > 0;
 
     /// <summary>Records a violation.</summary>
-    public void Report(string invariant, string detail, params int[] nodes) =>
+    public void Report(string invariant, string detail, params int[] nodes)
+    {
+        if (_muted.Contains(invariant)) return;
         _violations.Add(new Violation(invariant, nodes, _now(), _seed, detail));
+    }
 }

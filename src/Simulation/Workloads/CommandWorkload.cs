@@ -53,7 +53,10 @@ public sealed class CommandWorkload : IWorkload
     public long Acknowledged { get; private set; }
 
     /// <inheritdoc />
-    public IStateMachine CreateStateMachine() => new CommandLogStateMachine();
+    public IStateMachine CreateStateMachine() => StateMachineFactory();
+
+    /// <summary>Makes each node's state machine; tests replace it to plant failures.</summary>
+    internal Func<IStateMachine> StateMachineFactory { get; init; } = () => new CommandLogStateMachine();
 
     /// <inheritdoc />
     public void Start(SimWorld world)

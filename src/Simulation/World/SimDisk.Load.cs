@@ -68,13 +68,19 @@ public sealed partial class SimDisk
         return new InvalidDataException(Corruption);
     }
 
+    /// <summary>Applies one record to the log being rebuilt; a record that cannot follow the log (which only
+    /// an unchecked, corrupt record can produce) is reported as corruption, never as a crash.</summary>
     private static void ApplyRecord(LogRecord record, List<Entry> entries, ref HardState? hardState)
     {
         if (record.HardState is not null) hardState = record.HardState;
         if (record.Entries.Count == 0) return;
-        var first = (int)record.Entries[0].Index;
-        if (first > entries.Count + 1) throw new InvalidDataException($"log record starts at {first} after a log ending at {entries.Count}");
-        entries.RemoveRange(first - 1, entries.Count - first + 1);
+        var first = record.Entries[0].Index;
+        if (first < 1 || first > (ulong)entries.Count + 1)
+            throw new InvalidDataException($"log record starts at {first} after a log ending at {entries.Count}");
+        for (var i = 1; i < record.Entries.Count; i++)
+            if (record.Entries[i].Index != first + (ulong)i)
+                throw new InvalidDataException($"log record is not contiguous at position {i}");
+        entries.RemoveRange((int)first - 1, entries.Count - (int)first + 1);
         entries.AddRange(record.Entries);
     }
 }

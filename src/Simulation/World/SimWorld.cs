@@ -26,7 +26,7 @@ public sealed partial class SimWorld
         Workload = workload;
         _bugs = bugs;
         Plan = FaultPlan.For(options.Faults, options.Seed, options.Nodes, options.Without);
-        Violations = new ViolationLog(() => Scheduler.Now, options.Seed);
+        Violations = new ViolationLog(() => Scheduler.Now, options.Seed, options.Muted);
         Network = new SimNetwork(Scheduler, SimRandom.Derive(options.Seed, "network"), options.Nodes) { Profile = NetworkFor(Plan) };
         _diskRandom = SimRandom.Derive(options.Seed, "disk");
         _clientRandom = SimRandom.Derive(options.Seed, "client-latency");
