@@ -20,7 +20,7 @@ public class KvWorkloadTests
     }
 
     [Fact]
-    public void StandardFaults_ExerciseReadsWritesLeasesAndWatches()
+    public void StandardFaults_ExerciseReadsWritesLeasesWatchesAndCompactions()
     {
         var (world, workload) = Run(7);
         Assert.False(world.Violations.Any, string.Join("; ", world.Violations.All));
@@ -29,6 +29,7 @@ public class KvWorkloadTests
         Assert.True(workload.SerializableReads > 10);
         Assert.True(workload.LeasesGranted > 5);
         Assert.True(workload.KeepAlivesRenewed > 5);
+        Assert.True(workload.Compactions > 0, "no compaction applied");
         Assert.True(workload.LeasesFoundExpired > 0, "no lease ever expired");
         Assert.All(workload.WatchStreams, s => Assert.True(s.Events.Count > 50 && s.Watchers > 2, $"stream of client {s.Client}: {s.Events.Count} events, {s.Watchers} watchers"));
         var ops = EventPairing.ToOperations(workload.HistoryEvents);

@@ -43,6 +43,9 @@ internal sealed class KvClient(int index)
     /// <summary>The lease the client holds, or 0.</summary>
     public long LeaseId { get; set; }
 
+    /// <summary>The highest header revision the client has seen (0 = none yet).</summary>
+    public long SeenRevision { get; set; }
+
     /// <summary>The version of <paramref name="key"/> the client last observed (0 = absent or unknown).</summary>
     public long SeenVersion(string key) => _seenVersions.GetValueOrDefault(key);
 

@@ -15,6 +15,7 @@ internal enum KvOperationKind
     LeasePut,
     LeaseKeepAlive,
     LeaseRevoke,
+    Compact,
 }
 
 /// <summary>One client operation: the etcd request sent (again, on retries) and, for operations the
@@ -26,7 +27,7 @@ internal sealed record KvOperation(KvOperationKind Kind, IMessage Request, Cairn
 {
     /// <summary>True when the request goes through the log and carries a session stamp.</summary>
     public bool Proposed => Kind is KvOperationKind.Write or KvOperationKind.LeaseGrant or KvOperationKind.LeasePut
-        or KvOperationKind.LeaseRevoke or KvOperationKind.RegisterSession;
+        or KvOperationKind.LeaseRevoke or KvOperationKind.RegisterSession or KvOperationKind.Compact;
 
     /// <summary>Hands the request to a node's KV service.</summary>
     public void SendTo(KvNode node, ulong requestId, SessionStamp session)
@@ -41,6 +42,7 @@ internal sealed record KvOperation(KvOperationKind Kind, IMessage Request, Cairn
             case Wire.LeaseRevokeRequest v: node.LeaseRevoke(requestId, v, session); break;
             case Wire.LeaseKeepAliveRequest k: node.LeaseKeepAlive(requestId, k); break;
             case Wire.RegisterSessionRequest: node.RegisterSession(requestId); break;
+            case Wire.CompactionRequest c: node.Compact(requestId, c, session); break;
             default: throw new InvalidOperationException($"no service call for {Request.Descriptor.Name}");
         }
     }

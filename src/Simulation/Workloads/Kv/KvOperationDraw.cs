@@ -8,7 +8,7 @@ namespace Cairn.Simulation.Workloads.Kv;
 /// <summary>
 /// Draws the kv workload's operations over a small keyspace (<see cref="KeysMax"/> keys) so that clients
 /// conflict: linearizable gets and ranges, serializable gets (not checked), puts, deletes, compare-and-swap
-/// and multi-key transactions, and lease operations on a separate keyspace (not checked for
+/// and multi-key transactions, compactions 20 revisions behind the head (not checked), and lease operations on a separate keyspace (not checked for
 /// linearizability: a lease's expiry deletes keys at a time no client chose).
 /// </summary>
 internal sealed class KvOperationDraw(SimRandom random)
@@ -26,6 +26,9 @@ internal sealed class KvOperationDraw(SimRandom random)
     /// <summary>Smallest and largest lease TTL drawn, in seconds.</summary>
     public const int LeaseTtlMinSeconds = 2, LeaseTtlMaxSeconds = 5;
 
+    /// <summary>How far behind the newest revision a client has seen it compacts (so watchers near the head survive).</summary>
+    public const int CompactLagRevisions = 20;
+
     private long _values;
 
     /// <summary>The key of index <paramref name="i"/>.</summary>
@@ -38,6 +41,7 @@ internal sealed class KvOperationDraw(SimRandom random)
     public KvOperation Next(KvClient client)
     {
         int roll = random.Next(0, 100);
+        if (roll < 2 && client.SeenRevision > CompactLagRevisions + 10) return Compact(client.SeenRevision - CompactLagRevisions);
         if (roll < 12 && client.LeaseId != 0) return LeaseOperation(client);
         if (roll < 12) return LeaseGrant();
         if (roll < 40) return Get(Key(random.Next(0, KeysMax)));
@@ -50,6 +54,11 @@ internal sealed class KvOperationDraw(SimRandom random)
     }
 
     private static ByteString B(string s) => ByteString.CopyFromUtf8(s);
+
+    /// <summary>Compaction is not in the checked history: current-revision reads cannot observe it, and
+    /// a compaction at or below an earlier one is refused (COMPACTED), which changes nothing.</summary>
+    private static KvOperation Compact(long revision) =>
+        new(KvOperationKind.Compact, new Wire.CompactionRequest { Revision = revision }, null);
 
     private string NewValue(KvClient client) => $"v{client.Index}-{++_values}";
 

@@ -137,6 +137,7 @@ public sealed partial class KvWorkload
         }
         _history.Ok(c.Process, response, _world.Scheduler.Now);
         SeeVersions(c, result);
+        c.SeenRevision = Math.Max(c.SeenRevision, response.Revision);
         if (op.Kind != KvOperationKind.Write) return;
         Acknowledged++;
         if (_world.Healed && c.InvokedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
@@ -172,6 +173,9 @@ public sealed partial class KvWorkload
                 break;
             case KvOperationKind.LeaseKeepAlive:
                 KeepAlivesRenewed++;
+                break;
+            case KvOperationKind.Compact when !error:
+                Compactions++;
                 break;
         }
     }

@@ -80,6 +80,9 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <summary>Leases granted to clients.</summary>
     public long LeasesGranted { get; private set; }
 
+    /// <summary>Compactions applied (a compaction at or below an earlier one is refused and not counted).</summary>
+    public long Compactions { get; private set; }
+
     /// <summary>Keep-alives that renewed a lease.</summary>
     public long KeepAlivesRenewed { get; private set; }
 
