@@ -61,6 +61,7 @@ public sealed class SnapshotTests
         Propose(c, 20);
         c.Compact(1, c[1].AppliedIndex);
         var snapshot = c[1].SnapshotIndex;
+        c.Restart(3); // crashed while the leader compacted, then restarted from its disk
         c.Down.Remove(3);
         c.ManualSync.Add(3);
         HeartbeatUntil(c, () => c[3].SnapshotIndex == snapshot);
