@@ -29,7 +29,8 @@ internal sealed class RaftLog
         PersistFrom = LastIndex + 1;
         // A snapshot holds only committed entries, so the commit index is at least its index.
         Committed = Math.Max(snapshotIndex, Math.Min(committed, LastIndex));
-        Applied = 0;
+        // The driver restores the state machine from the snapshot before it starts the node.
+        Applied = snapshotIndex;
     }
 
     /// <summary>The last index covered by the snapshot; entries at or below it are gone.</summary>

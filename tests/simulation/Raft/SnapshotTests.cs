@@ -186,7 +186,9 @@ public sealed class SnapshotTests
         c.Restart(2);
         Assert.Equal((10UL, c[1].LastIndex), (c[2].SnapshotIndex, c[2].LastIndex));
         Assert.True(c[2].CommitIndex >= 10);
+        Assert.Equal(10UL, c[2].AppliedIndex); // the state machine starts from the snapshot
         Propose(c, 2);
         Assert.Equal(c[1].CommitIndex, c[2].CommitIndex);
+        Assert.Equal(c[1].CommitIndex, c[2].AppliedIndex);
     }
 }
