@@ -25,6 +25,10 @@ public sealed record RunResult
     public required int FaultActions { get; init; }
     /// <summary>Leaders elected.</summary>
     public required int LeadersElected { get; init; }
+    /// <summary>Snapshots installed on followers from a leader and restored (Raft §7).</summary>
+    public long SnapshotsInstalled { get; init; }
+    /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
+    public long SnapshotsTaken { get; init; }
     /// <summary>The first violated invariant's name, or null.</summary>
     public string? FirstInvariant { get; init; }
     /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>

@@ -39,6 +39,8 @@ public static class Simulator
             Acknowledged = workload.Acknowledged,
             FaultActions = world.FaultActions,
             LeadersElected = world.Checker.LeadersElected,
+            SnapshotsInstalled = world.SnapshotsInstalled,
+            SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,

@@ -14,6 +14,9 @@ public enum FaultPoint
     ShortElectionTimeout,
     /// <summary>The runtime holds an outgoing message until its next input.</summary>
     DelaySend,
+    /// <summary>The runtime takes a snapshot and compacts the log at a small threshold
+    /// (<c>NodeRuntime.EarlySnapshotEntries</c>) instead of <see cref="RaftOptions.SnapshotEntriesThreshold"/>.</summary>
+    ForceEarlySnapshot,
 }
 
 /// <summary>

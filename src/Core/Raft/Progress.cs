@@ -21,6 +21,10 @@ internal sealed class Progress
     /// <summary>Highest ReadIndex round this follower acknowledged.</summary>
     public ulong ReadRoundAcked;
 
+    /// <summary>The index of the snapshot being sent to this follower (Raft §7), or 0; and the next byte to send.</summary>
+    public ulong SnapshotIndex;
+    public long SnapshotOffset;
+
     public Progress(ulong next) => Next = next;
 
     public bool Paused(int inflightMax) => Replicating ? Inflight.Count >= inflightMax : ProbeSent;

@@ -6,42 +6,65 @@ namespace Cairn.Core.Raft;
 /// <summary>
 /// The in-memory view of a node's log, with the watermarks that tie it to the disk:
 /// <c>PersistFrom</c> (first index not yet handed to storage), <c>Stable</c> (last index the disk
-/// confirmed durable), <c>Committed</c> and <c>Applied</c>. Index 0 is the empty prefix with term 0.
+/// confirmed durable), <c>Committed</c> and <c>Applied</c>. Entries up to <c>SnapshotIndex</c> are
+/// compacted into a snapshot (Raft §7); the snapshot's index has term <c>SnapshotTerm</c>, and with no
+/// snapshot index 0 is the empty prefix with term 0.
 /// </summary>
 internal sealed class RaftLog
 {
+    /// <summary>Entries after <see cref="SnapshotIndex"/>: position 0 holds index SnapshotIndex + 1.</summary>
     private readonly List<Entry> _entries = new();
 
-    public RaftLog(IReadOnlyList<Entry> durable, ulong committed)
+    public RaftLog(IReadOnlyList<Entry> durable, ulong committed, ulong snapshotIndex = 0, ulong snapshotTerm = 0)
     {
+        SnapshotIndex = snapshotIndex;
+        SnapshotTerm = snapshotTerm;
         for (var i = 0; i < durable.Count; i++)
         {
-            if (durable[i].Index != (ulong)i + 1)
-                throw new InvalidDataException($"recovered log has index {durable[i].Index} at position {i + 1}");
+            if (durable[i].Index != snapshotIndex + (ulong)i + 1)
+                throw new InvalidDataException($"recovered log has index {durable[i].Index} at position {i + 1} after snapshot {snapshotIndex}");
             _entries.Add(durable[i]);
         }
         Stable = LastIndex;
         PersistFrom = LastIndex + 1;
-        Committed = Math.Min(committed, LastIndex);
+        // A snapshot holds only committed entries, so the commit index is at least its index.
+        Committed = Math.Max(snapshotIndex, Math.Min(committed, LastIndex));
+        // The driver restores the state machine from the snapshot before it starts the node.
+        Applied = snapshotIndex;
     }
 
-    public ulong LastIndex => (ulong)_entries.Count;
+    /// <summary>The last index covered by the snapshot; entries at or below it are gone.</summary>
+    public ulong SnapshotIndex { get; private set; }
+    /// <summary>The term of the entry at <see cref="SnapshotIndex"/>.</summary>
+    public ulong SnapshotTerm { get; private set; }
+    /// <summary>True while an installed snapshot is not yet durable and restored: nothing may be applied.</summary>
+    public bool RestorePending => Applied < SnapshotIndex;
+
+    public ulong LastIndex => SnapshotIndex + (ulong)_entries.Count;
     public ulong LastTerm => Term(LastIndex);
     public ulong Committed { get; private set; }
     public ulong Applied { get; private set; }
     public ulong Stable { get; private set; }
     public ulong PersistFrom { get; private set; }
 
-    /// <summary>The term of the entry at <paramref name="index"/>, or 0 for index 0 or beyond the log.</summary>
-    public ulong Term(ulong index) => index == 0 || index > LastIndex ? 0 : _entries[(int)index - 1].Term;
+    /// <summary>The term of the entry at <paramref name="index"/>: <see cref="SnapshotTerm"/> at the snapshot's
+    /// index, 0 below it (compacted), at index 0 or beyond the log.</summary>
+    public ulong Term(ulong index)
+    {
+        if (index == SnapshotIndex) return SnapshotTerm;
+        return index < SnapshotIndex || index > LastIndex ? 0 : _entries[Pos(index)].Term;
+    }
+
+    private int Pos(ulong index) => (int)(index - SnapshotIndex - 1);
 
     public Entry At(ulong index)
     {
-        Debug.Assert(index >= 1 && index <= LastIndex);
-        return _entries[(int)index - 1];
+        Debug.Assert(index > SnapshotIndex && index <= LastIndex, $"entry {index} is outside ({SnapshotIndex}, {LastIndex}]");
+        return _entries[Pos(index)];
     }
 
-    public bool MatchTerm(ulong index, ulong term) => index <= LastIndex && Term(index) == term;
+    /// <summary>True when the term of <paramref name="index"/> is known here (not compacted away).</summary>
+    public bool MatchTerm(ulong index, ulong term) => index >= SnapshotIndex && index <= LastIndex && Term(index) == term;
 
     /// <summary>Raft §5.4.1: the candidate's log is at least as up to date as ours.</summary>
     public bool IsUpToDate(ulong lastIndex, ulong lastTerm) =>
@@ -64,10 +87,11 @@ internal sealed class RaftLog
         {
             var e = entries[i];
             Debug.Assert(e.Index == prevIndex + (ulong)i + 1);
+            if (e.Index <= SnapshotIndex) continue; // covered by the snapshot, hence committed and matching
             if (e.Index <= LastIndex)
             {
                 if (Term(e.Index) == e.Term) continue;
-                if (!truncateOnConflict) { _entries[(int)e.Index - 1] = e; MarkDirty(e.Index); continue; }
+                if (!truncateOnConflict) { _entries[Pos(e.Index)] = e; MarkDirty(e.Index); continue; }
                 if (e.Index <= Committed)
                     throw new InvalidOperationException($"entry {e.Index} conflicts with committed entry (commit {Committed})");
                 TruncateFrom(e.Index);
@@ -80,7 +104,7 @@ internal sealed class RaftLog
 
     private void TruncateFrom(ulong index)
     {
-        _entries.RemoveRange((int)index - 1, _entries.Count - (int)index + 1);
+        _entries.RemoveRange(Pos(index), _entries.Count - Pos(index));
         MarkDirty(index);
     }
 
@@ -94,7 +118,7 @@ internal sealed class RaftLog
     public List<Entry> TakeUnpersisted()
     {
         var result = new List<Entry>();
-        for (var i = PersistFrom; i <= LastIndex; i++) result.Add(_entries[(int)i - 1]);
+        for (var i = PersistFrom; i <= LastIndex; i++) result.Add(_entries[Pos(i)]);
         PersistFrom = LastIndex + 1;
         return result;
     }
@@ -114,34 +138,78 @@ internal sealed class RaftLog
     }
 
     /// <summary>Lowers the commit index; only a canary does this.</summary>
-    public void ForceCommit(ulong index) => Committed = Math.Min(index, LastIndex);
+    public void ForceCommit(ulong index) => Committed = Math.Max(SnapshotIndex, Math.Min(index, LastIndex));
 
     /// <summary>Committed entries ready to apply: never beyond what is durable here unless a canary says so.</summary>
     public List<Entry> TakeApplicable(bool requireDurable, int max)
     {
         var limit = requireDurable ? Math.Min(Committed, Stable) : Committed;
         var result = new List<Entry>();
+        if (RestorePending) return result;
         while (Applied < limit && result.Count < max)
         {
             Applied++;
-            result.Add(_entries[(int)Applied - 1]);
+            result.Add(_entries[Pos(Applied)]);
         }
         return result;
     }
 
-    public bool HasApplicable(bool requireDurable) => Applied < (requireDurable ? Math.Min(Committed, Stable) : Committed);
+    public bool HasApplicable(bool requireDurable) => !RestorePending && Applied < (requireDurable ? Math.Min(Committed, Stable) : Committed);
 
-    /// <summary>Starts applying after <paramref name="index"/>, for a state machine restored to that point.</summary>
-    public void SetApplied(ulong index) => Applied = Math.Min(index, Committed);
+    /// <summary>Starts applying after <paramref name="index"/>, for a state machine restored to that point
+    /// (never below the snapshot, which the state machine holds once it is restored).</summary>
+    public void SetApplied(ulong index) => Applied = Math.Max(SnapshotIndex, Math.Min(index, Committed));
+
+    /// <summary>
+    /// Raft §7 compaction: a durable snapshot now covers every entry up to <paramref name="index"/>, so they
+    /// are dropped. Only applied, durable entries are compacted; an older snapshot is ignored.
+    /// </summary>
+    public void CompactTo(ulong index)
+    {
+        // Beyond applied or stable happens only under the apply-before-durable canary: keep the entries.
+        if (index <= SnapshotIndex || index > Applied || index > Stable) return;
+        var term = Term(index);
+        _entries.RemoveRange(0, Pos(index) + 1);
+        SnapshotIndex = index;
+        SnapshotTerm = term;
+        Debug.Assert(Term(SnapshotIndex) == term && PersistFrom > SnapshotIndex);
+    }
+
+    /// <summary>
+    /// Raft §7 install: the snapshot replaces the log up to <paramref name="index"/>. If our entry there has
+    /// the snapshot's term the suffix after it is kept, otherwise the whole log is discarded. Every kept
+    /// entry is handed to storage again, since the disk drops its whole log for an install. Nothing is
+    /// applied until the snapshot is durable and restored (<see cref="OnSnapshotRestored"/>).
+    /// </summary>
+    public void Install(ulong index, ulong term)
+    {
+        Debug.Assert(index > Committed, "an install only moves the log forward past the commit index");
+        if (MatchTerm(index, term)) _entries.RemoveRange(0, Pos(index) + 1);
+        else _entries.Clear();
+        SnapshotIndex = index;
+        SnapshotTerm = term;
+        Committed = index;
+        PersistFrom = index + 1;
+        Stable = Math.Min(Stable, index - 1);
+    }
+
+    /// <summary>The installed snapshot at <paramref name="index"/> is durable and the state machine holds it.</summary>
+    public void OnSnapshotRestored(ulong index)
+    {
+        if (index != SnapshotIndex) return; // a newer install superseded it; that one restores later
+        if (Applied < index) Applied = index;
+        if (Stable < index) Stable = index;
+    }
 
     /// <summary>Copies entries in [lo, hi] up to the byte and count maxima (at least one entry).</summary>
     public List<Entry> Slice(ulong lo, ulong hi, int bytesMax, int countMax)
     {
         var result = new List<Entry>();
         long bytes = 0;
+        Debug.Assert(lo > SnapshotIndex, "compacted entries are sent as a snapshot");
         for (var i = lo; i <= hi && i <= LastIndex && result.Count < countMax; i++)
         {
-            var e = _entries[(int)i - 1];
+            var e = _entries[Pos(i)];
             bytes += e.Data.Length;
             if (result.Count > 0 && bytes > bytesMax) break;
             result.Add(e);

@@ -79,6 +79,7 @@ public sealed partial class RaftNode
     {
         var pr = _progress[to];
         if (pr.Abandoned || pr.Paused(_options.InflightAppendsMax)) return;
+        if (pr.Next <= _log.SnapshotIndex && _snapshot is not null) { SendSnapshotChunk(to, pr); return; }
         var prev = pr.Next - 1;
         var countMax = Buggify.Fires(FaultPoint.ShrinkAppendBatch) ? 1 : _options.AppendEntriesMax;
         var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, countMax);
@@ -122,6 +123,7 @@ public sealed partial class RaftNode
             pr.Stalled = 0;
         }
         if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
+        if (pr.Match >= pr.SnapshotIndex) pr.SnapshotIndex = 0;
         if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
         SendAppend(m.From, sendIfEmpty: false);

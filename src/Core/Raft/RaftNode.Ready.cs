@@ -12,7 +12,7 @@ public sealed partial class RaftNode
     /// <summary>True when <see cref="TakeReady"/> has work for the driver.</summary>
     public bool HasReady =>
         _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || HardStateChanged
-        || _log.HasUnpersisted || _log.HasApplicable(!_bugs.ApplyBeforeDurable);
+        || _log.HasUnpersisted || _snapshotToPersist is not null || _log.HasApplicable(!_bugs.ApplyBeforeDurable);
 
     /// <summary>Takes the pending outputs. The driver must honour the ordering contract on <see cref="Ready"/>.</summary>
     public Ready TakeReady()
@@ -23,6 +23,8 @@ public sealed partial class RaftNode
             _handedOutHardState = CurrentHardState;
             ready.HardState = _handedOutHardState.Clone();
         }
+        ready.Snapshot = _snapshotToPersist;
+        _snapshotToPersist = null;
         ready.Entries = _log.TakeUnpersisted();
         ready.MessagesNow.AddRange(_messagesNow);
         ready.MessagesAfterPersist.AddRange(_messagesAfterPersist);

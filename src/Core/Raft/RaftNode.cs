@@ -39,7 +39,19 @@ public sealed partial class RaftNode
     {
     }
 
-    internal RaftNode(RaftOptions options, IRandomSource random, HardState? hardState, IReadOnlyList<Entry> log, RaftBugs bugs)
+    /// <summary>Creates a node from its durable state, including a durable snapshot (Raft §7).</summary>
+    /// <param name="options">Static configuration.</param>
+    /// <param name="random">The injected randomness for election timeouts.</param>
+    /// <param name="hardState">The recovered hard state, or null for a fresh node.</param>
+    /// <param name="log">The recovered durable log, contiguous from the snapshot's index + 1.</param>
+    /// <param name="snapshot">The recovered snapshot, or null; the driver restores the state machine from it.</param>
+    public RaftNode(RaftOptions options, IRandomSource random, HardState? hardState, IReadOnlyList<Entry> log, SnapshotRecord? snapshot)
+        : this(options, random, hardState, log, RaftBugs.None, snapshot)
+    {
+    }
+
+    internal RaftNode(RaftOptions options, IRandomSource random, HardState? hardState, IReadOnlyList<Entry> log, RaftBugs bugs,
+        SnapshotRecord? snapshot = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -47,7 +59,8 @@ public sealed partial class RaftNode
         _random = random;
         _bugs = bugs;
         hardState ??= new HardState();
-        _log = new RaftLog(log, hardState.Commit);
+        _log = new RaftLog(log, hardState.Commit, snapshot?.Index ?? 0, snapshot?.Term ?? 0);
+        if (snapshot is { Index: > 0 }) _snapshot = new SnapshotRecord { Index = snapshot.Index, Term = snapshot.Term, Data = snapshot.Data };
         Term = Math.Max(hardState.Term, _log.LastTerm);
         Vote = hardState.Term == Term ? hardState.Vote : 0;
         _handedOutHardState = new HardState { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };
@@ -113,13 +126,13 @@ public sealed partial class RaftNode
         if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From) || !EntriesWellFormed(m)) return;
         if (m.Term > Term)
         {
-            var leader = m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat ? m.From : 0;
+            var leader = m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat or MessageType.MsgSnapshot ? m.From : 0;
             BecomeFollower(m.Term, leader);
         }
         else if (m.Term < Term && !_bugs.AcceptStaleTerm)
         {
             // A deposed leader learns the newer term from our answer and steps down.
-            if (m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat)
+            if (m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat or MessageType.MsgSnapshot)
                 Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Reject = true, Index = m.Index, RejectHint = _log.LastIndex }, afterPersist: false);
             return;
         }
@@ -132,11 +145,15 @@ public sealed partial class RaftNode
             case MessageType.MsgHeartbeat: HandleHeartbeat(m); break;
             case MessageType.MsgAppendResponse: HandleAppendResponse(m); break;
             case MessageType.MsgHeartbeatResponse: HandleHeartbeatResponse(m); break;
+            case MessageType.MsgSnapshot: HandleSnapshot(m); break;
+            case MessageType.MsgSnapshotResponse: HandleSnapshotResponse(m); break;
         }
     }
 
-    private static bool EntriesWellFormed(Message m)
+    private bool EntriesWellFormed(Message m)
     {
+        if (m.SnapshotData.Length > _options.SnapshotChunkBytesMax) return false;
+        if (m.Type == MessageType.MsgSnapshot && (m.Index == 0 || m.LogTerm == 0 || m.LogTerm > m.Term || m.Entries.Count > 0)) return false;
         for (var i = 0; i < m.Entries.Count; i++)
         {
             var e = m.Entries[i];
@@ -168,6 +185,7 @@ public sealed partial class RaftNode
         Leader = leader;
         _progress.Clear();
         _pendingReads.Clear();
+        if (_incoming is not null && (_incoming.Term != term || _incoming.From != leader)) _incoming = null;
         ResetTimers();
     }
 

@@ -33,6 +33,16 @@ public sealed record RaftOptions
     /// <summary>Most ReadIndex requests pending at the leader. Default 4096.</summary>
     public int PendingReadsMax { get; init; } = 4096;
 
+    /// <summary>Applied entries kept in the log beyond the snapshot before the runtime takes a new snapshot and
+    /// compacts the log (Raft §7). Default 10,000.</summary>
+    public int SnapshotEntriesThreshold { get; init; } = 10_000;
+
+    /// <summary>Most snapshot bytes one InstallSnapshot chunk carries. Default 64 KiB.</summary>
+    public int SnapshotChunkBytesMax { get; init; } = 64 * 1024;
+
+    /// <summary>Largest snapshot a follower assembles from chunks; a bigger transfer is abandoned. Default 1 GiB.</summary>
+    public long SnapshotBytesMax { get; init; } = 1L << 30;
+
     /// <summary>Validates the options, throwing <see cref="ArgumentException"/> on misuse.</summary>
     public void Validate()
     {
@@ -41,7 +51,8 @@ public sealed record RaftOptions
         if (Peers.Distinct().Count() != Peers.Count) throw new ArgumentException("Peers must be distinct.");
         if (HeartbeatTicks < 1 || ElectionTicks <= HeartbeatTicks)
             throw new ArgumentException("Require 1 <= HeartbeatTicks < ElectionTicks.");
-        if (AppendBytesMax < 1 || AppendEntriesMax < 1 || InflightAppendsMax < 1 || UncommittedEntriesMax < 1)
+        if (AppendBytesMax < 1 || AppendEntriesMax < 1 || InflightAppendsMax < 1 || UncommittedEntriesMax < 1
+            || SnapshotEntriesThreshold < 1 || SnapshotChunkBytesMax < 1 || SnapshotBytesMax < 1)
             throw new ArgumentException("Every limit must be positive.");
     }
 }

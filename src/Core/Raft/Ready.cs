@@ -11,7 +11,7 @@ public readonly record struct ReadState(ulong RequestId, ulong Index);
 /// Everything a <see cref="RaftNode"/> asks its driver to do, as data. Ordering contract:
 /// <list type="number">
 /// <item><see cref="MessagesNow"/> may be sent at once (the leader's appends do not depend on its own write).</item>
-/// <item><see cref="HardState"/> and <see cref="Entries"/> are written and synced together; the disk log is
+/// <item><see cref="Snapshot"/>, <see cref="HardState"/> and <see cref="Entries"/> are written and synced together; the disk log is
 /// truncated before the first entry's index. Writes complete in submission order.</item>
 /// <item><see cref="MessagesAfterPersist"/> leave only once this write and every earlier one is durable.</item>
 /// <item>Then the driver reports <see cref="RaftNode.OnPersisted"/>.</item>
@@ -32,6 +32,13 @@ public sealed class Ready
     /// <summary>Entries to persist, contiguous; the disk drops any entry at or after the first one's index.</summary>
     public List<Entry> Entries { get; internal set; } = new();
 
+    /// <summary>
+    /// An installed snapshot to persist (Raft §7), or null. It is written before <see cref="Entries"/> in the same
+    /// write; with <see cref="SnapshotRecord.ReplaceLog"/> the disk drops its whole log first. Once durable the
+    /// driver restores the state machine from it and then calls <see cref="RaftNode.OnSnapshotPersisted"/>.
+    /// </summary>
+    public SnapshotRecord? Snapshot { get; internal set; }
+
     /// <summary>Committed, durable entries to apply, in index order.</summary>
     public List<Entry> CommittedEntries { get; internal set; } = new();
 
@@ -39,5 +46,5 @@ public sealed class Ready
     public List<ReadState> ReadStates { get; } = new();
 
     /// <summary>True when the driver must write something to disk for this Ready.</summary>
-    public bool MustPersist => HardState is not null || Entries.Count > 0;
+    public bool MustPersist => HardState is not null || Entries.Count > 0 || Snapshot is not null;
 }

@@ -14,4 +14,7 @@ public interface INodeObserver
 
     /// <summary>Called after the state machine applied the entry.</summary>
     void OnApplied(ulong node, Entry entry);
+
+    /// <summary>Called after the state machine was restored from a durable snapshot installed from a leader.</summary>
+    void OnSnapshotRestored(ulong node, SnapshotRecord snapshot) { }
 }

@@ -21,6 +21,7 @@ public sealed partial class NodeRuntime
             foreach (var m in ready.MessagesNow) SendNow(m);
             Persist(ready);
             Apply(ready.CommittedEntries);
+            MaybeSnapshot();
             foreach (var read in ready.ReadStates) QueueRead(read);
             ServeReads();
         }
@@ -38,9 +39,9 @@ public sealed partial class NodeRuntime
         {
             var hardState = ready.HardState;
             if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
-            var write = new DiskWrite(++_writeSeq, hardState, ready.Entries);
+            var write = new DiskWrite(++_writeSeq, hardState, ready.Entries, ready.Snapshot);
             var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
-            _lastWrite = new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after);
+            _lastWrite = new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot);
             _writes.Enqueue(_lastWrite);
             _disk.Submit(write);
         }

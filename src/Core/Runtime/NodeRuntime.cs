@@ -28,7 +28,7 @@ public sealed partial class NodeRuntime
     private long _writeSeq;
     private PendingWrite? _lastWrite;
 
-    private sealed record PendingWrite(long Id, ulong LastIndex, ulong LastTerm, List<Message> Messages);
+    private sealed record PendingWrite(long Id, ulong LastIndex, ulong LastTerm, List<Message> Messages, SnapshotRecord? Snapshot = null);
 
     /// <summary>Starts a node from whatever its disk holds.</summary>
     public NodeRuntime(RaftOptions options, IRandomSource random, INetwork network, ILogDisk disk,
@@ -46,8 +46,12 @@ public sealed partial class NodeRuntime
         _replies = replies;
         _bugs = bugs;
         Observer = observer;
+        _options = options;
         var durable = disk.Load();
-        Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs);
+        // Raft §7: the state machine starts from the durable snapshot; the entries after it are replayed.
+        if (durable.Snapshot is { Index: > 0 } snapshot && snapshot.Index > stateMachine.AppliedIndex)
+            stateMachine.RestoreSnapshot(snapshot.Data.Span);
+        Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs, durable.Snapshot);
         Raft.SetApplied(stateMachine.AppliedIndex);
         Drain();
     }
@@ -126,6 +130,7 @@ public sealed partial class NodeRuntime
         ReleaseDelayed();
         var write = _writes.Dequeue();
         Debug.Assert(write.Id == writeId, $"disk writes must complete in submission order: expected {write.Id}, got {writeId}");
+        if (write.Snapshot is not null) OnSnapshotDurable(write.Snapshot);
         foreach (var m in write.Messages) SendNow(m);
         if (write.LastIndex > 0) Raft.OnPersisted(write.LastIndex, write.LastTerm);
         Drain();

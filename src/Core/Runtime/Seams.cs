@@ -16,16 +16,22 @@ public interface IClock
     long NowMs { get; }
 }
 
-/// <summary>One atomic batch for the Raft log disk: truncate at the first entry's index, append, set hard state, sync.</summary>
+/// <summary>
+/// One atomic batch for the Raft log disk: store the snapshot (dropping the entries it covers, or with
+/// <see cref="SnapshotRecord.ReplaceLog"/> every entry), truncate at the first entry's index, append, set
+/// hard state, sync.
+/// </summary>
 /// <param name="Id">Sequence number; completions are reported in this order.</param>
 /// <param name="HardState">Hard state to store, or null to keep the stored one.</param>
 /// <param name="Entries">Contiguous entries; stored entries at or after the first one's index are dropped.</param>
-public sealed record DiskWrite(long Id, HardState? HardState, IReadOnlyList<Entry> Entries);
+/// <param name="Snapshot">A snapshot replacing the stored one (Raft §7), or null.</param>
+public sealed record DiskWrite(long Id, HardState? HardState, IReadOnlyList<Entry> Entries, SnapshotRecord? Snapshot = null);
 
 /// <summary>What a node finds on its disk when it starts.</summary>
 /// <param name="HardState">The stored hard state, or null on a fresh disk.</param>
-/// <param name="Entries">The stored log, contiguous from index 1.</param>
-public sealed record DurableState(HardState? HardState, IReadOnlyList<Entry> Entries);
+/// <param name="Entries">The stored log, contiguous from the snapshot's index + 1 (from 1 without one).</param>
+/// <param name="Snapshot">The stored snapshot, or null.</param>
+public sealed record DurableState(HardState? HardState, IReadOnlyList<Entry> Entries, SnapshotRecord? Snapshot = null);
 
 /// <summary>
 /// The Raft log's durable storage. <see cref="Submit"/> returns at once; the driver later calls

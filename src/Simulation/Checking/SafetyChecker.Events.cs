@@ -40,6 +40,8 @@ public sealed partial class SafetyChecker
         {
             var index = (ulong)i + 1;
             // Only entries committed in earlier terms bind this leader; a slow election can finish after later commits.
+            // Entries below its snapshot are held by the snapshot, which covers only committed entries.
+            if (index < raft.SnapshotIndex) continue;
             if (_committed[i].CommitTerm < raft.Term && raft.TermAt(index) != _committed[i].Term)
             {
                 _violations.Report("LeaderCompleteness",
@@ -52,8 +54,13 @@ public sealed partial class SafetyChecker
     /// <summary>Committed prefixes agree across nodes and over time.</summary>
     private void CheckCommitted(int node, RaftNode raft, ulong from)
     {
-        for (var index = from + 1; index <= raft.CommitIndex; index++)
+        for (var index = Math.Max(from, raft.SnapshotIndex) + 1; index <= raft.CommitIndex; index++)
         {
+            if (index > (ulong)_committed.Count + 1)
+            {
+                _violations.Report("CommittedPrefixAgreement", $"node {node} committed {index} past a gap: only {_committed.Count} entries are known committed", node);
+                return;
+            }
             var e = raft.EntryAt(index);
             var entry = new CommittedEntry(e.Term, EntryDigest.Of(e), EntryDigest.OfPayload(0, e.Data.Span), raft.Term);
             if (index <= (ulong)_committed.Count)
@@ -66,7 +73,12 @@ public sealed partial class SafetyChecker
                     return;
                 }
             }
-            else _committed.Add(entry);
+            else
+            {
+                _committed.Add(entry);
+                _committedEntries.Add(e);
+                _committedChain.Add(EntryDigest.Chain(_committedChain.Count == 0 ? 0UL : _committedChain[^1], entry.Digest));
+            }
         }
     }
 
@@ -81,10 +93,7 @@ public sealed partial class SafetyChecker
         {
             var copies = 0;
             foreach (var n in _nodes)
-            {
-                var terms = n.Disk.DurableTerms;
-                if (i < terms.Count && terms[i] == _committed[i].Term) copies++;
-            }
+                if (n.Disk.DurablyHolds((ulong)i + 1, _committed[i].Term)) copies++;
             if (copies < quorum)
             {
                 _violations.Report("CommittedEntryDurable",

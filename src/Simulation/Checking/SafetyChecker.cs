@@ -19,6 +19,9 @@ public sealed partial class SafetyChecker : INodeObserver
     private readonly Dictionary<ulong, int> _leaderOfTerm = new();
     private readonly Dictionary<(ulong Index, ulong Term), ulong> _chainAt = new();
     private readonly List<CommittedEntry> _committed = new();
+    /// <summary>The chained digest of the committed prefix at each index (position 0 = index 1).</summary>
+    private readonly List<ulong> _committedChain = new();
+    private readonly List<Entry> _committedEntries = new();
 
     /// <summary>A committed entry and the term of the node that first saw it committed (its committing leader).</summary>
     private readonly record struct CommittedEntry(ulong Term, ulong Digest, ulong PayloadDigest, ulong CommitTerm);
@@ -41,6 +44,10 @@ public sealed partial class SafetyChecker : INodeObserver
         for (var i = 0; i < _tracks.Length; i++) _tracks[i] = new NodeTrack();
     }
 
+    /// <summary>The committed log as first seen committed (position 0 = index 1); kept whole so that checkers can
+    /// replay it even after every node compacted it into a snapshot (Raft §7).</summary>
+    public IReadOnlyList<Entry> CommittedEntries => _committedEntries;
+
     /// <summary>Entries known committed anywhere.</summary>
     public int CommittedCount => _committed.Count;
 
@@ -53,8 +60,9 @@ public sealed partial class SafetyChecker : INodeObserver
     /// <inheritdoc />
     public void OnReady(ulong node, Ready ready)
     {
-        if (ready.Entries.Count == 0) return;
         var track = _tracks[node];
+        if (ready.Snapshot is not null) ResetChainToSnapshot((int)node, track, ready.Snapshot.Index);
+        if (ready.Entries.Count == 0) return;
         var first = (int)ready.Entries[0].Index;
         if (track.Chain.Count >= first) track.Chain.RemoveRange(first - 1, track.Chain.Count - first + 1);
         foreach (var e in ready.Entries) ExtendChain((int)node, track, e);
@@ -78,9 +86,11 @@ public sealed partial class SafetyChecker : INodeObserver
         track.Commit = raft.CommitIndex;
         track.Term = raft.Term;
         track.Role = raft.Role;
+        // A snapshot holds committed entries only: its prefix is the committed chain.
+        if (raft.SnapshotIndex > 0 && !ResetChainToSnapshot(node.Id, track, raft.SnapshotIndex, keepSuffix: true)) return;
         // The recovered prefix that matches what this node held before is already checked; check the rest.
-        var same = 0;
-        var previous = 0UL;
+        var same = (int)raft.SnapshotIndex;
+        var previous = same == 0 ? 0UL : track.Chain[same - 1];
         while (same < track.Chain.Count && (ulong)same < raft.LastIndex)
         {
             var chain = EntryDigest.Chain(previous, EntryDigest.Of(raft.EntryAt((ulong)same + 1)));
@@ -90,6 +100,25 @@ public sealed partial class SafetyChecker : INodeObserver
         }
         track.Chain.RemoveRange(same, track.Chain.Count - same);
         for (var i = (ulong)same + 1; i <= raft.LastIndex; i++) ExtendChain(node.Id, track, raft.EntryAt(i));
+    }
+
+    /// <summary>
+    /// Raft §7: a snapshot covers committed entries only, so a node's chain up to the snapshot's index is the
+    /// committed chain. An install drops the rest (its retained suffix comes back as entries of the same Ready).
+    /// </summary>
+    private bool ResetChainToSnapshot(int node, NodeTrack track, ulong index, bool keepSuffix = false)
+    {
+        if (index > (ulong)_committedChain.Count)
+        {
+            _violations.Report("CommittedPrefixAgreement", $"node {node} holds a snapshot at {index}, past the {_committedChain.Count} entries known committed", node);
+            return false;
+        }
+        var n = (int)index;
+        var matches = track.Chain.Count >= n && track.Chain[n - 1] == _committedChain[n - 1];
+        if (matches && keepSuffix) return true;
+        track.Chain.Clear();
+        track.Chain.AddRange(_committedChain.Take(n));
+        return true;
     }
 
     private void ExtendChain(int node, NodeTrack track, Entry e)

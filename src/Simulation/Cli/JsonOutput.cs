@@ -33,6 +33,8 @@ internal static class JsonOutput
         w.WriteNumber("acknowledged", r.Acknowledged);
         w.WriteNumber("faultActions", r.FaultActions);
         w.WriteNumber("leadersElected", r.LeadersElected);
+        w.WriteNumber("snapshotsInstalled", r.SnapshotsInstalled);
+        w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
         w.WriteString("replay", r.ReplayCommand);
     }
 }

@@ -17,8 +17,7 @@ public sealed partial class SimDisk
     public DurableState Load()
     {
         if (Corruption is not null) throw new InvalidDataException(Corruption);
-        HardState? hardState = null;
-        var entries = new List<Entry>();
+        var image = new LogImage();
         for (var i = 0; i < _durable.Count; i++)
         {
             if (IsTorn(_durable[i].Bytes))
@@ -28,9 +27,9 @@ public sealed partial class SimDisk
                 TornTailsDiscarded++;
                 break;
             }
-            ApplyRecord(ReadRecord(i), entries, ref hardState);
+            ApplyRecord(ReadRecord(i), image);
         }
-        var state = new DurableState(hardState, entries);
+        var state = new DurableState(image.HardState, image.Entries, image.Snapshot);
         ResetMirror(state);
         return state;
     }
@@ -70,17 +69,43 @@ public sealed partial class SimDisk
 
     /// <summary>Applies one record to the log being rebuilt; a record that cannot follow the log (which only
     /// an unchecked, corrupt record can produce) is reported as corruption, never as a crash.</summary>
-    private static void ApplyRecord(LogRecord record, List<Entry> entries, ref HardState? hardState)
+    private static void ApplyRecord(LogRecord record, LogImage image)
     {
-        if (record.HardState is not null) hardState = record.HardState;
+        if (record.Snapshot is not null) ApplySnapshot(record.Snapshot, image);
+        if (record.HardState is not null) image.HardState = record.HardState;
         if (record.Entries.Count == 0) return;
+        var entries = image.Entries;
         var first = record.Entries[0].Index;
-        if (first < 1 || first > (ulong)entries.Count + 1)
-            throw new InvalidDataException($"log record starts at {first} after a log ending at {entries.Count}");
+        if (first <= image.Base || first > image.Base + (ulong)entries.Count + 1)
+            throw new InvalidDataException($"log record starts at {first} after a log ({image.Base}, {image.Base + (ulong)entries.Count}]");
         for (var i = 1; i < record.Entries.Count; i++)
             if (record.Entries[i].Index != first + (ulong)i)
                 throw new InvalidDataException($"log record is not contiguous at position {i}");
-        entries.RemoveRange((int)first - 1, entries.Count - (int)first + 1);
+        var from = (int)(first - image.Base - 1);
+        entries.RemoveRange(from, entries.Count - from);
         entries.AddRange(record.Entries);
+    }
+
+    /// <summary>Raft §7 on disk: a snapshot drops the entries it covers. A compaction keeps the suffix after
+    /// it when the stored entry there has the snapshot's term; an install (<c>replace_log</c>) drops the whole log.</summary>
+    private static void ApplySnapshot(SnapshotRecord snapshot, LogImage image)
+    {
+        if (snapshot.Index == 0 || snapshot.Term == 0) throw new InvalidDataException("snapshot record without index or term");
+        if (!snapshot.ReplaceLog && snapshot.Index <= image.Base) return; // an older compaction, superseded
+        var entries = image.Entries;
+        var at = snapshot.Index > image.Base ? (long)(snapshot.Index - image.Base - 1) : -1;
+        if (!snapshot.ReplaceLog && at >= 0 && at < entries.Count && entries[(int)at].Term == snapshot.Term)
+            entries.RemoveRange(0, (int)at + 1);
+        else entries.Clear();
+        image.Snapshot = snapshot;
+    }
+
+    /// <summary>The durable state being rebuilt from records: snapshot, hard state and the entries after the snapshot.</summary>
+    internal sealed class LogImage
+    {
+        public HardState? HardState;
+        public SnapshotRecord? Snapshot;
+        public readonly List<Entry> Entries = new();
+        public ulong Base => Snapshot?.Index ?? 0;
     }
 }

@@ -29,9 +29,8 @@ public sealed partial class SimDisk : ILogDisk
     /// <summary>Entries per checkpoint record when folding, so no record reaches the large-object heap.</summary>
     public const int FoldEntriesPerRecordMax = 256;
     private readonly List<(long Id, byte[] Record, LogRecord Decoded)> _volatile = new();
-    private readonly List<ulong> _durableTerms = new();
-    private readonly List<Entry> _durableEntries = new();
-    private HardState? _durableHardState;
+    /// <summary>The checkers' mirror of the durable state (snapshot, hard state, entries after the snapshot).</summary>
+    private LogImage _mirror = new();
 
     /// <summary>Creates a disk with the given faults.</summary>
     public SimDisk(DiskFaults faults) => Faults = faults;
@@ -42,8 +41,20 @@ public sealed partial class SimDisk : ILogDisk
     /// <summary>Called on submit with the write id; the world schedules the completion.</summary>
     public Action<long>? OnSubmit { get; set; }
 
-    /// <summary>Terms of the durable log by index (position 0 = index 1), for checkers.</summary>
-    public IReadOnlyList<ulong> DurableTerms => _durableTerms;
+    /// <summary>The index of the durable snapshot (0 when none), for checkers.</summary>
+    public ulong DurableSnapshotIndex => _mirror.Base;
+
+    /// <summary>True when the durable state holds the entry (<paramref name="index"/>, <paramref name="term"/>):
+    /// as a stored entry, or covered by the durable snapshot (which holds only committed entries).</summary>
+    public bool DurablyHolds(ulong index, ulong term)
+    {
+        if (index <= _mirror.Base) return true;
+        var at = index - _mirror.Base - 1;
+        return at < (ulong)_mirror.Entries.Count && _mirror.Entries[(int)at].Term == term;
+    }
+
+    /// <summary>Stored entries after the durable snapshot, for checkers.</summary>
+    public int DurableEntryCount => _mirror.Entries.Count;
 
     /// <summary>Simulated time at which the last submitted sync completes; syncs finish in order.</summary>
     public long BusyUntil { get; set; }
@@ -63,13 +74,16 @@ public sealed partial class SimDisk : ILogDisk
     /// <summary>Writes submitted, made durable, torn tails discarded and records flipped so far.</summary>
     public long Submitted, Synced, TornTailsDiscarded, RecordsFlipped;
 
+    /// <summary>Compaction snapshots (not installs) made durable on this disk.</summary>
+    public long CompactionsSynced;
+
     /// <inheritdoc />
     public bool OutOfSpace => Now() < FullUntil;
 
     /// <inheritdoc />
     public void Submit(DiskWrite write)
     {
-        var record = new LogRecord { HardState = write.HardState };
+        var record = new LogRecord { HardState = write.HardState, Snapshot = write.Snapshot };
         record.Entries.AddRange(write.Entries);
         _volatile.Add((write.Id, Encode(record), record));
         Submitted++;
@@ -87,6 +101,7 @@ public sealed partial class SimDisk : ILogDisk
             if (flipped) bytes = FlipBit(bytes);
             _durable.Add(new StoredRecord(bytes, flipped ? null : _volatile[n].Decoded));
             Mirror(_volatile[n].Decoded);
+            if (_volatile[n].Decoded.Snapshot is { ReplaceLog: false }) CompactionsSynced++;
             n++;
             Synced++;
         }
@@ -115,31 +130,22 @@ public sealed partial class SimDisk : ILogDisk
     /// <summary>Rebuilds the checkers' mirror of the durable log from what a successful load found.</summary>
     internal void ResetMirror(DurableState state)
     {
-        _durableEntries.Clear();
-        _durableEntries.AddRange(state.Entries);
-        _durableHardState = state.HardState;
-        _durableTerms.Clear();
-        foreach (var e in state.Entries) _durableTerms.Add(e.Term);
+        _mirror = new LogImage { HardState = state.HardState, Snapshot = state.Snapshot };
+        _mirror.Entries.AddRange(state.Entries);
     }
 
-    private void Mirror(LogRecord record)
-    {
-        ApplyRecord(record, _durableEntries, ref _durableHardState);
-        if (record.Entries.Count == 0) return;
-        var first = (int)record.Entries[0].Index;
-        if (_durableTerms.Count >= first) _durableTerms.RemoveRange(first - 1, _durableTerms.Count - first + 1);
-        foreach (var e in record.Entries) _durableTerms.Add(e.Term);
-    }
+    private void Mirror(LogRecord record) => ApplyRecord(record, _mirror);
 
     /// <summary>Folds the durable records into one checkpoint record built from the decoded mirror.</summary>
     private void Fold()
     {
         if (Faults.WriteFlipRate > 0) return; // a real disk would rewrite from its own (possibly rotten) bytes
         _durable.Clear();
-        for (var start = 0; start < Math.Max(1, _durableEntries.Count); start += FoldEntriesPerRecordMax)
+        var entries = _mirror.Entries;
+        for (var start = 0; start < Math.Max(1, entries.Count); start += FoldEntriesPerRecordMax)
         {
-            var record = new LogRecord { HardState = start == 0 ? _durableHardState : null };
-            for (var i = start; i < Math.Min(_durableEntries.Count, start + FoldEntriesPerRecordMax); i++) record.Entries.Add(_durableEntries[i]);
+            var record = new LogRecord { HardState = start == 0 ? _mirror.HardState : null, Snapshot = start == 0 ? _mirror.Snapshot : null };
+            for (var i = start; i < Math.Min(entries.Count, start + FoldEntriesPerRecordMax); i++) record.Entries.Add(entries[i]);
             _durable.Add(new StoredRecord(Encode(record), record));
         }
     }

@@ -52,6 +52,33 @@ public sealed partial class SimWorld : INodeObserver
     /// <inheritdoc />
     public void OnApplied(ulong node, Entry entry) => Checker.OnApplied(node, entry);
 
+    /// <summary>Snapshots installed from a leader and restored, across every node and incarnation.</summary>
+    public long SnapshotsInstalled { get; private set; }
+
+    /// <summary>Compaction snapshots made durable, across every node and incarnation.</summary>
+    public long SnapshotsTaken => Nodes.Sum(n => n.Disk.CompactionsSynced);
+
+    /// <inheritdoc />
+    public void OnSnapshotRestored(ulong node, SnapshotRecord snapshot)
+    {
+        SnapshotsInstalled++;
+        Trace("snapshot", (int)node, (long)snapshot.Index);
+    }
+
+    /// <summary>
+    /// The run's <see cref="RaftOptions.SnapshotEntriesThreshold"/>: drawn from its own stream so that other draws
+    /// do not move. Half the runs use a small threshold (20–199 entries), so compaction and installs really happen.
+    /// </summary>
+    private int DrawSnapshotThreshold()
+    {
+        var random = SimRandom.Derive(Options.Seed, "snapshot-threshold");
+        return random.Chance(0.5) ? random.Next(20, 200) : new RaftOptions { Id = 1, Peers = new ulong[] { 1 } }.SnapshotEntriesThreshold;
+    }
+
+    /// <summary>The snapshot threshold every node of this run uses.</summary>
+    public int SnapshotThreshold => _snapshotThreshold ??= DrawSnapshotThreshold();
+    private int? _snapshotThreshold;
+
     private static bool GrantsVote(Ready ready)
     {
         foreach (var m in ready.MessagesAfterPersist)

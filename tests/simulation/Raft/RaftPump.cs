@@ -14,7 +14,11 @@ internal sealed class FixedRandom : IRandomSource
 internal sealed class PumpDisk
 {
     public HardState HardState { get; set; } = new();
+    /// <summary>Entries after <see cref="Snapshot"/> (from index 1 without one).</summary>
     public List<Entry> Log { get; } = new();
+    /// <summary>The durable snapshot (Raft §7), or null.</summary>
+    public SnapshotRecord? Snapshot { get; set; }
+    public ulong Base => Snapshot?.Index ?? 0;
 }
 
 /// <summary>
@@ -29,7 +33,7 @@ internal sealed class RaftPump
 
     private readonly Func<ulong, RaftOptions> _options;
     private readonly RaftBugs _bugs;
-    private readonly Dictionary<ulong, Queue<(ulong Index, ulong Term, List<Message> After)>> _unsynced = new();
+    private readonly Dictionary<ulong, Queue<(ulong Index, ulong Term, List<Message> After, ulong Snapshot)>> _unsynced = new();
 
     public RaftPump(int size, Func<RaftOptions, RaftOptions>? configure = null, RaftBugs? bugs = null,
         IReadOnlyDictionary<ulong, (HardState HardState, ulong[] Terms)>? recovered = null)
@@ -76,7 +80,7 @@ internal sealed class RaftPump
     private RaftNode Boot(ulong id)
     {
         var disk = Disks[id];
-        return new RaftNode(_options(id), new FixedRandom(), disk.HardState.Clone(), disk.Log.ToList(), _bugs);
+        return new RaftNode(_options(id), new FixedRandom(), disk.HardState.Clone(), disk.Log.ToList(), _bugs, disk.Snapshot);
     }
 
     /// <summary>A crash and restart: everything in memory is lost, the node comes back from its disk.</summary>
@@ -130,9 +134,15 @@ internal sealed class RaftPump
     {
         var disk = Disks[id];
         if (ready.HardState is not null) disk.HardState = ready.HardState.Clone();
+        if (ready.Snapshot is not null)
+        {
+            // Installs replace the whole log; the retained suffix comes back in ready.Entries.
+            disk.Log.Clear();
+            disk.Snapshot = ready.Snapshot.Clone();
+        }
         if (ready.Entries.Count > 0)
         {
-            var first = (int)ready.Entries[0].Index - 1;
+            var first = (int)(ready.Entries[0].Index - disk.Base) - 1;
             disk.Log.RemoveRange(first, disk.Log.Count - first);
             disk.Log.AddRange(ready.Entries.Select(e => e.Clone()));
         }
@@ -140,10 +150,11 @@ internal sealed class RaftPump
         var pending = _unsynced[id];
         if (ManualSync.Contains(id))
         {
-            if (ready.MustPersist || pending.Count == 0) pending.Enqueue((last?.Index ?? 0, last?.Term ?? 0, new List<Message>()));
+            if (ready.MustPersist || pending.Count == 0) pending.Enqueue((last?.Index ?? 0, last?.Term ?? 0, new List<Message>(), ready.Snapshot?.Index ?? 0));
             pending.Last().After.AddRange(ready.MessagesAfterPersist);
             return;
         }
+        if (ready.Snapshot is not null) Restore(id, ready.Snapshot.Index);
         foreach (var m in ready.MessagesAfterPersist) Send(m);
         if (last is not null) Nodes[id].OnPersisted(last.Index, last.Term);
     }
@@ -155,9 +166,35 @@ internal sealed class RaftPump
         while (pending.Count > 0)
         {
             var write = pending.Dequeue();
+            if (write.Snapshot > 0) Restore(id, write.Snapshot);
             foreach (var m in write.After) Send(m);
             if (write.Index > 0) Nodes[id].OnPersisted(write.Index, write.Term);
         }
+        Flush(id);
+    }
+
+    /// <summary>Snapshots each node restored its (absent) state machine from, by index.</summary>
+    public Dictionary<ulong, List<ulong>> Restored { get; } = new();
+
+    private void Restore(ulong id, ulong index)
+    {
+        if (!Restored.TryGetValue(id, out var list)) Restored[id] = list = new List<ulong>();
+        list.Add(index);
+        Nodes[id].OnSnapshotPersisted(index);
+    }
+
+    /// <summary>
+    /// Raft §7 compaction as the runtime does it: a snapshot at <paramref name="index"/> (its data names the
+    /// index) is made durable, the disk drops the entries it covers, then the node compacts its log.
+    /// </summary>
+    public void Compact(ulong id, ulong index)
+    {
+        var node = Nodes[id];
+        var disk = Disks[id];
+        var data = System.Text.Encoding.UTF8.GetBytes($"state-machine@{index};" + new string('x', 40));
+        disk.Log.RemoveRange(0, (int)(index - disk.Base));
+        disk.Snapshot = new SnapshotRecord { Index = index, Term = node.TermAt(index), Data = Google.Protobuf.ByteString.CopyFrom(data) };
+        node.Compact(index, data);
         Flush(id);
     }
 

@@ -25,7 +25,7 @@ public class ShrinkReplayReportTests
     [Fact]
     public void Report_OfARealRun_DrawsLanesFaultsAndTheViolation()
     {
-        var r = Simulator.Run(new RunOptions { Seed = 4, Faults = FaultMode.Swarm, Bug = "no-truncate-on-conflict", RecordTimeline = true });
+        var r = Simulator.Run(new RunOptions { Seed = 10, Faults = FaultMode.Swarm, Bug = "no-truncate-on-conflict", RecordTimeline = true });
         Assert.NotNull(r.Timeline);
         var t = r.Timeline!;
         Assert.Equal(5, t.Roles.Select(x => x.Node).Distinct().Count());

@@ -3,6 +3,7 @@ using Cairn.Core.Kv.Wire;
 using Cairn.Core.Raft;
 using Google.Protobuf;
 using RaftEntryType = Cairn.Core.Raft.Wire.EntryType;
+using Entry = Cairn.Core.Raft.Wire.Entry;
 
 namespace Cairn.Simulation.Checking.Watch;
 
@@ -30,14 +31,24 @@ public sealed class CommittedEvents
     public static CommittedEvents Replay(RaftNode raft)
     {
         ArgumentNullException.ThrowIfNull(raft);
+        if (raft.SnapshotIndex > 0) throw new InvalidOperationException("a compacted log cannot be replayed from index 1; replay the recorded committed log");
+        var entries = new List<Entry>();
+        for (ulong i = 1; i <= Math.Min(raft.CommitIndex, raft.LastIndex); i++) entries.Add(raft.EntryAt(i));
+        return Replay(entries, (ulong)entries.Count);
+    }
+
+    /// <summary>Replays the committed log <paramref name="committed"/> (position 0 = index 1) up to <paramref name="last"/>.</summary>
+    public static CommittedEvents Replay(IReadOnlyList<Entry> committed, ulong last)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        last = Math.Min(last, (ulong)committed.Count);
         var reference = new KvStateMachine();
         var all = ByteString.CopyFrom(0);
         reference.Watches.Create(new WatchCreateRequest { Key = all, RangeEnd = all, PrevKv = true });
         var events = new List<(long, Event)>();
-        ulong last = Math.Min(raft.CommitIndex, raft.LastIndex);
         for (ulong i = 1; i <= last; i++)
         {
-            var entry = raft.EntryAt(i);
+            var entry = committed[(int)i - 1];
             if (entry.Type != RaftEntryType.EntryNormal) continue;
             reference.Apply(i, entry.Data.Span);
             foreach (WatchResponse response in reference.Watches.Drain())

@@ -55,7 +55,8 @@ public sealed partial class KvWorkload
     {
         SimNode? source = _world.Nodes.Where(n => n.Up).OrderByDescending(n => n.Raft!.CommitIndex).ThenBy(n => n.Id).FirstOrDefault();
         if (source is null) return;
-        CommittedEvents committed = CommittedEvents.Replay(source.Raft!);
+        // Replayed from the checker's record of the committed log: every node may have compacted its own (Raft §7).
+        CommittedEvents committed = CommittedEvents.Replay(_world.Checker.CommittedEntries, source.Raft!.CommitIndex);
         string? problem = WatchChecker.Check(WatchStreams, committed);
         if (problem is null) return;
         _sections.Add(("Watch stream", problem));

@@ -1,0 +1,120 @@
+using Cairn.Core.Raft.Wire;
+using Google.Protobuf;
+
+namespace Cairn.Core.Raft;
+
+public sealed partial class RaftNode
+{
+    /// <summary>The newest snapshot this node holds (its index is the log's snapshot index), or null.</summary>
+    private SnapshotRecord? _snapshot;
+    /// <summary>An installed snapshot the next Ready must persist.</summary>
+    private SnapshotRecord? _snapshotToPersist;
+    /// <summary>The snapshot being assembled from chunks, keyed by the transfer that sends it.</summary>
+    private IncomingSnapshot? _incoming;
+
+    private sealed record IncomingSnapshot(ulong Term, ulong From, ulong Index, ulong LogTerm, MemoryStream Data);
+
+    /// <summary>The last index covered by the snapshot; entries at or below it are compacted away.</summary>
+    public ulong SnapshotIndex => _log.SnapshotIndex;
+    /// <summary>The term of the entry at <see cref="SnapshotIndex"/>.</summary>
+    public ulong SnapshotTerm => _log.SnapshotTerm;
+
+    /// <summary>
+    /// Raft §7 compaction: the driver made a state-machine snapshot at <paramref name="index"/> (at most the
+    /// applied index) durable, so the log drops every entry up to it. An older snapshot is ignored.
+    /// </summary>
+    public void Compact(ulong index, byte[] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var term = _log.Term(index);
+        _log.CompactTo(index);
+        if (_log.SnapshotIndex == index && term != 0)
+            _snapshot = new SnapshotRecord { Index = index, Term = term, Data = ByteString.CopyFrom(data) };
+    }
+
+    /// <summary>The installed snapshot at <paramref name="index"/> is durable and the state machine was restored from it.</summary>
+    public void OnSnapshotPersisted(ulong index) => _log.OnSnapshotRestored(index);
+
+    /// <summary>Raft §7: a leader whose follower needs compacted entries sends the snapshot, one chunk at a time.</summary>
+    private void SendSnapshotChunk(ulong to, Progress pr)
+    {
+        var snap = _snapshot!;
+        if (pr.SnapshotIndex != snap.Index) { pr.SnapshotIndex = snap.Index; pr.SnapshotOffset = 0; }
+        var offset = (int)Math.Min(pr.SnapshotOffset, snap.Data.Length);
+        var length = Math.Min(_options.SnapshotChunkBytesMax, snap.Data.Length - offset);
+        var m = new Message
+        {
+            Type = MessageType.MsgSnapshot, To = to, Index = snap.Index, LogTerm = snap.Term, Commit = _log.Committed,
+            SnapshotOffset = (ulong)offset, SnapshotDone = offset + length == snap.Data.Length,
+            SnapshotData = ByteString.CopyFrom(snap.Data.Span.Slice(offset, length)),
+        };
+        Send(m, afterPersist: false);
+        pr.Replicating = false;
+        pr.Inflight.Clear();
+        pr.ProbeSent = true; // stop and wait: the next chunk goes on this one's receipt, or again on a heartbeat
+    }
+
+    private void HandleSnapshotResponse(Message m)
+    {
+        if (Role != RaftRole.Leader || _snapshot is null) return;
+        var pr = _progress[m.From];
+        pr.RecentActive = true;
+        if (m.Index != pr.SnapshotIndex || m.Index != _snapshot.Index || pr.Next > _snapshot.Index) return;
+        var offset = (long)Math.Min(m.SnapshotOffset, (ulong)_snapshot.Data.Length);
+        // A receipt further along advances the transfer; a rejection further back restarts it from there
+        // (the follower lost its partial copy). Anything else is a stale duplicate and changes nothing.
+        if (offset > pr.SnapshotOffset || (m.Reject && offset < pr.SnapshotOffset))
+        {
+            pr.SnapshotOffset = offset;
+            pr.ProbeSent = false;
+            SendAppend(m.From, sendIfEmpty: true);
+        }
+    }
+
+    /// <summary>Raft §7 InstallSnapshot on the follower: assemble chunks in order, then install.</summary>
+    private void HandleSnapshot(Message m)
+    {
+        FollowLeader(m.From);
+        if (m.Index <= _log.Committed)
+        {
+            _incoming = null;
+            Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = _log.Committed }, afterPersist: true);
+            return;
+        }
+        var same = _incoming is { } t && t.Term == m.Term && t.From == m.From && t.Index == m.Index && t.LogTerm == m.LogTerm;
+        // A first chunk starts a transfer, unless it duplicates the first chunk of the one in progress.
+        if (m.SnapshotOffset == 0 && (!same || _incoming!.Data.Length == 0))
+        {
+            _incoming = new IncomingSnapshot(m.Term, m.From, m.Index, m.LogTerm, new MemoryStream());
+            same = true;
+        }
+        if (!same || (ulong)_incoming!.Data.Length != m.SnapshotOffset)
+        {
+            var expected = same ? (ulong)_incoming!.Data.Length : 0;
+            Send(new Message { Type = MessageType.MsgSnapshotResponse, To = m.From, Index = m.Index, Reject = true, SnapshotOffset = expected }, afterPersist: false);
+            return;
+        }
+        if (_incoming.Data.Length + m.SnapshotData.Length > _options.SnapshotBytesMax)
+        {
+            _incoming = null; // over SnapshotBytesMax: abandoned, the leader's retries restart it and fail the same way
+            return;
+        }
+        m.SnapshotData.WriteTo(_incoming.Data);
+        if (!m.SnapshotDone)
+        {
+            Send(new Message { Type = MessageType.MsgSnapshotResponse, To = m.From, Index = m.Index, SnapshotOffset = (ulong)_incoming.Data.Length }, afterPersist: false);
+            return;
+        }
+        var data = ByteString.CopyFrom(_incoming.Data.GetBuffer(), 0, (int)_incoming.Data.Length);
+        _incoming = null;
+        _log.Install(m.Index, m.LogTerm);
+        _snapshot = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data };
+        _snapshotToPersist = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data, ReplaceLog = true };
+        SnapshotsInstalled++;
+        // The acknowledgement leaves only once the snapshot is durable (persistence contract).
+        Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = m.Index }, afterPersist: true);
+    }
+
+    /// <summary>Snapshots this node installed from a leader in this incarnation.</summary>
+    public long SnapshotsInstalled { get; private set; }
+}

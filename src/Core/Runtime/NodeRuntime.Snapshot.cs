@@ -1,0 +1,58 @@
+using Cairn.Core.Raft;
+using Cairn.Core.Raft.Wire;
+using Google.Protobuf;
+
+namespace Cairn.Core.Runtime;
+
+public sealed partial class NodeRuntime
+{
+    /// <summary>The snapshot threshold when <see cref="FaultPoint.ForceEarlySnapshot"/> fires.</summary>
+    public const int EarlySnapshotEntries = 50;
+
+    private readonly RaftOptions _options;
+    /// <summary>A compaction snapshot submitted to disk and not yet durable; one at a time.</summary>
+    private bool _compactionInFlight;
+
+    /// <summary>Snapshots this incarnation took of its own state machine and compacted the log to.</summary>
+    public long SnapshotsTaken { get; private set; }
+
+    /// <summary>Snapshots this incarnation installed from a leader and restored its state machine from.</summary>
+    public long SnapshotsRestored { get; private set; }
+
+    /// <summary>
+    /// Raft §7 compaction: once enough applied entries follow the snapshot, snapshot the state machine at
+    /// the applied index and persist it. The log is compacted only when that write is durable.
+    /// </summary>
+    private void MaybeSnapshot()
+    {
+        if (_compactionInFlight || Raft.AppliedIndex <= Raft.SnapshotIndex || Raft.AppliedIndex > Raft.StableIndex) return;
+        var behind = Raft.AppliedIndex - Raft.SnapshotIndex;
+        if (behind < (ulong)_options.SnapshotEntriesThreshold
+            && !(behind >= EarlySnapshotEntries && Buggify.Fires(FaultPoint.ForceEarlySnapshot))) return;
+        var index = Raft.AppliedIndex;
+        var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };
+        var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
+        _lastWrite = new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot);
+        _writes.Enqueue(_lastWrite);
+        _compactionInFlight = true;
+        _disk.Submit(write);
+    }
+
+    /// <summary>A snapshot write is durable: an install restores the state machine, a compaction trims the log.</summary>
+    private void OnSnapshotDurable(SnapshotRecord snapshot)
+    {
+        if (!snapshot.ReplaceLog)
+        {
+            _compactionInFlight = false;
+            Raft.Compact(snapshot.Index, snapshot.Data.ToByteArray());
+            SnapshotsTaken++;
+            return;
+        }
+        if (snapshot.Index > _stateMachine.AppliedIndex) _stateMachine.RestoreSnapshot(snapshot.Data.Span);
+        Raft.OnSnapshotPersisted(snapshot.Index);
+        SnapshotsRestored++;
+        // Proposals at or below the snapshot will never be applied here; their clients time out.
+        while (_proposals.Count > 0 && _proposals.Keys.First() <= snapshot.Index) _proposals.Remove(_proposals.Keys.First());
+        Observer?.OnSnapshotRestored(Raft.Id, snapshot);
+    }
+}
