@@ -30,6 +30,10 @@ internal sealed class KvBugs
     /// lease_expire through the log, so replicas diverge.</summary>
     internal bool LocalLeaseExpiry { get; init; }
 
+    /// <summary>Snapshots leave out the session table, so a node restored from one (restart or install)
+    /// has forgotten every client session and refuses or re-applies their retries.</summary>
+    internal bool SnapshotWithoutSessions { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

@@ -39,6 +39,7 @@ internal static class CanaryCatalog
         Kv("skip-dedup", "a retried session command is applied again instead of answered from the session cache", new KvBugs { SkipDeduplication = true }),
         Kv("non-atomic-txn", "each write of a txn commits its own revision", new KvBugs { NonAtomicTxn = true }),
         Kv("watch-drops-event", "the watch hub silently skips every 7th event", new KvBugs { WatchDropsEvent = true }),
+        Kv("snapshot-without-sessions", "snapshots leave out the exactly-once session table, so a node restored from one forgets every session", new KvBugs { SnapshotWithoutSessions = true }),
         Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
     };
 

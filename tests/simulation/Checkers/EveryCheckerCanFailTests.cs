@@ -32,6 +32,7 @@ public class EveryCheckerCanFailTests
         { "Linearizability", "skip-dedup", "", "kv" },
         { "WatchStream", "watch-drops-event", "", "kv" },
         { "ReplicaAgreement", "local-lease-expiry", "", "kv" },
+        { "Session", "snapshot-without-sessions", "ReplicaAgreement", "kv" },
     };
 
     [Theory]

@@ -25,6 +25,7 @@ public class KvCanaryTests
         { "non-atomic-txn", "Linearizability" },
         { "watch-drops-event", "WatchStream" },
         { "local-lease-expiry", "ReplicaAgreement" },
+        { "snapshot-without-sessions", "ReplicaAgreement" },
     };
 
     [Theory]
