@@ -100,7 +100,7 @@ public sealed partial class RaftNode
     public void Tick()
     {
         if (Role == RaftRole.Leader) TickLeader();
-        else if (++_electionElapsed >= _electionTimeout) Campaign();
+        else if (++_electionElapsed >= _electionTimeout) StartElection();
         else if (Role == RaftRole.Candidate) RetryVoteRequests();
     }
 
@@ -124,7 +124,11 @@ public sealed partial class RaftNode
         // Malformed input (a message to someone else, from ourselves or from a non-member, or entries that
         // do not follow the message's previous index) is dropped, never trusted.
         if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From) || !EntriesWellFormed(m)) return;
-        if (m.Term > Term)
+        if (m.Term > Term && IsPreVoteTraffic(m))
+        {
+            // A pre-vote, or a grant of our own pre-vote, is about a term nobody has entered yet.
+        }
+        else if (m.Term > Term)
         {
             var leader = m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat or MessageType.MsgSnapshot ? m.From : 0;
             BecomeFollower(m.Term, leader);
@@ -134,6 +138,8 @@ public sealed partial class RaftNode
             // A deposed leader learns the newer term from our answer and steps down.
             if (m.Type is MessageType.MsgAppend or MessageType.MsgHeartbeat or MessageType.MsgSnapshot)
                 Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Reject = true, Index = m.Index, RejectHint = _log.LastIndex }, afterPersist: false);
+            else if (m.Type == MessageType.MsgPreVote)
+                Send(new Message { Type = MessageType.MsgPreVoteResponse, To = m.From, Reject = true }, afterPersist: false);
             return;
         }
 
@@ -147,6 +153,8 @@ public sealed partial class RaftNode
             case MessageType.MsgHeartbeatResponse: HandleHeartbeatResponse(m); break;
             case MessageType.MsgSnapshot: HandleSnapshot(m); break;
             case MessageType.MsgSnapshotResponse: HandleSnapshotResponse(m); break;
+            case MessageType.MsgPreVote: HandlePreVote(m); break;
+            case MessageType.MsgPreVoteResponse: HandlePreVoteResponse(m); break;
         }
     }
 
@@ -179,6 +187,7 @@ public sealed partial class RaftNode
 
     private void BecomeFollower(ulong term, ulong leader)
     {
+        _preCampaigning = false;
         if (term != Term) Vote = 0;
         Term = term;
         Role = RaftRole.Follower;
@@ -192,6 +201,7 @@ public sealed partial class RaftNode
     private void BecomeCandidate()
     {
         Debug.Assert(Role != RaftRole.Leader, "a leader never campaigns");
+        _preCampaigning = false;
         Term++;
         Vote = Id;
         Role = RaftRole.Candidate;

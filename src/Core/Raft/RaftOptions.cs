@@ -9,6 +9,13 @@ public sealed record RaftOptions
     /// <summary>Every voting member, this node included, in ascending order.</summary>
     public required IReadOnlyList<ulong> Peers { get; init; }
 
+    /// <summary>
+    /// Pre-vote (Raft thesis §9.6): before raising its term, a node asks whether a majority would vote
+    /// for it, and nodes that heard from a leader within an election timeout say no. A partitioned node
+    /// that rejoins therefore cannot depose a healthy leader. Default false (as in etcd-raft).
+    /// </summary>
+    public bool PreVote { get; init; }
+
     /// <summary>Base election timeout in ticks; the effective timeout is drawn from [base, 2·base). Default 10.</summary>
     public int ElectionTicks { get; init; } = 10;
 

@@ -75,6 +75,11 @@ public sealed partial class SimWorld : INodeObserver
         return random.Chance(0.5) ? random.Next(20, 200) : new RaftOptions { Id = 1, Peers = new ulong[] { 1 } }.SnapshotEntriesThreshold;
     }
 
+    /// <summary>Whether this run's nodes use pre-vote (Raft thesis §9.6): half the runs, from its own stream,
+    /// so both election protocols face every fault.</summary>
+    public bool PreVote => _preVote ??= SimRandom.Derive(Options.Seed, "pre-vote").Chance(0.5);
+    private bool? _preVote;
+
     /// <summary>The snapshot threshold every node of this run uses.</summary>
     public int SnapshotThreshold => _snapshotThreshold ??= DrawSnapshotThreshold();
     private int? _snapshotThreshold;
