@@ -11,7 +11,9 @@ public class ShrinkReplayReportTests
     [Fact]
     public void Shrink_OfACanaryRun_FindsASmallerRunWithTheSameInvariant()
     {
-        var options = new RunOptions { Seed = 6, Faults = FaultMode.Swarm, Bug = "figure8-commit" };
+        var (seed, _) = BugsCommand.FirstDetection(global::Cairn.Simulation.Canaries.CanaryCatalog.Find("figure8-commit"), 100, Environment.ProcessorCount);
+        Assert.NotNull(seed);
+        var options = new RunOptions { Seed = seed!.Value, Faults = FaultMode.Swarm, Bug = "figure8-commit" };
         var original = Simulator.Run(options);
         Assert.False(original.Ok);
         var outcome = Shrinker.Shrink(options, original);
