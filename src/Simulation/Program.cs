@@ -1,3 +1,3 @@
 using Cairn.Simulation.Cli;
 
-return CliApp.Build().Parse(args).Invoke();
+return CliApp.Run(args);

@@ -38,15 +38,6 @@ public sealed record RunOptions
     /// <summary>Where to write the event trace, or null.</summary>
     public TextWriter? Trace { get; init; }
 
-    /// <summary>The command line that replays this run.</summary>
-    public string ReplayCommand()
-    {
-        var cmd = $"dotnet run --project src/Simulation -- run --seed {Seed} --nodes {Nodes} --duration {DurationMs / 1000}s --faults {Faults.ToString().ToLowerInvariant()}";
-        if (Workload != "register") cmd += $" --workload {Workload}";
-        if (Clients != 5) cmd += $" --clients {Clients}";
-        if (Without != FaultKinds.None) cmd += $" --without {FaultKindNames.Format(Without)}";
-        if (Bug is not null) cmd += $" --bug {Bug}";
-        if (Muted.Count > 0) cmd += $" --mute {string.Join(",", Muted)}";
-        return cmd;
-    }
+    /// <summary>The command line that replays this run exactly (same trace hash); see <c>Cli/ReplayCommandLine.cs</c>.</summary>
+    public string ReplayCommand() => Cli.ReplayCommandLine.Format(this);
 }

@@ -50,6 +50,9 @@ public static class Simulator
     /// <summary>Names of the available workloads.</summary>
     public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv" };
 
+    /// <summary>True when <paramref name="workload"/> records a client history that <c>--history</c> can write.</summary>
+    internal static bool RecordsHistory(string workload) => CreateWorkload(new RunOptions { Workload = workload }) is IHistoryWorkload;
+
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),

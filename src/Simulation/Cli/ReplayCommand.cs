@@ -10,12 +10,12 @@ internal static class ReplayCommand
         var common = new CommonOptions();
         var seed = new Option<ulong>("--seed") { Description = "The seed to replay.", Required = true };
         var command = new Command("replay", "Rerun one seed and print the full trace (faults, starts, crashes, acknowledgements).") { seed };
-        common.AddTo(command);
+        common.AddTo(command, json: false);
         command.SetAction(parse =>
         {
             RunOptions options;
             try { options = common.ToRunOptions(parse, parse.GetValue(seed)); }
-            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return ExitCodes.UsageOrIo; }
             Console.WriteLine($"# {options.ReplayCommand()}");
             Console.WriteLine("#     time kind       node detail");
             var result = Simulator.Run(options with { Trace = Console.Out });

@@ -10,12 +10,12 @@ internal static class ShrinkCommand
         var common = new CommonOptions();
         var seed = new Option<ulong>("--seed") { Description = "The failing seed.", Required = true };
         var command = new Command("shrink", "Search for a smaller run (fewer nodes, clients, fault kinds, shorter) that still fails the same way.") { seed };
-        common.AddTo(command);
+        common.AddTo(command, json: false);
         command.SetAction(parse =>
         {
             RunOptions options;
             try { options = common.ToRunOptions(parse, parse.GetValue(seed)); }
-            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return ExitCodes.UsageOrIo; }
             var original = Simulator.Run(options);
             if (original.Ok)
             {

@@ -9,35 +9,36 @@ internal static class SweepCommand
     public static Command Build()
     {
         var common = new CommonOptions();
-        var seeds = new Option<string>("--seeds") { Description = "Inclusive seed range A..B.", Required = true };
-        var parallel = new Option<int>("--parallel") { Description = "Worker threads (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var seeds = new Option<string>("--seeds") { Description = $"Inclusive seed range A..B (at most {SeedRange.SeedsMax:N0} seeds).", Required = true };
+        var parallel = new Option<int>("--parallel") { Description = $"Worker threads, 1-{WorkerThreads.ParallelMax} (default: processor count).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var shard = new Option<string?>("--shard") { Description = "Run only shard i of n (i/n, 0-based): the seeds whose offset from A is i modulo n." };
         var command = new Command("sweep", "Run a range of seeds and report every failure with its replay command.") { seeds, parallel, shard };
-        common.AddTo(command);
+        common.AddTo(command, json: true);
         command.SetAction(parse =>
         {
             (ulong From, ulong To) range;
             RunOptions template;
+            (int Index, int Count) sharding;
+            int workers;
             try
             {
-                range = CommonOptions.ParseSeedRange(parse.GetValue(seeds)!);
+                range = SeedRange.Parse(parse.GetValue(seeds)!);
                 template = common.ToRunOptions(parse, range.From);
+                sharding = ParseShard(parse.GetValue(shard));
+                workers = WorkerThreads.Validate(parse.GetValue(parallel));
             }
-            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
+            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return ExitCodes.UsageOrIo; }
             var json = parse.GetValue(common.Json);
             var list = new List<ulong>();
-            (int Index, int Count) sharding;
-            try { sharding = ParseShard(parse.GetValue(shard)); }
-            catch (ArgumentException e) { Console.Error.WriteLine($"error: {e.Message}"); return 2; }
             for (var s = range.From; s <= range.To && s >= range.From; s++)
             {
                 if ((s - range.From) % (ulong)sharding.Count == (ulong)sharding.Index) list.Add(s);
                 if (s == ulong.MaxValue) break;
             }
-            var report = Sweep.Execute(template, list, Math.Max(1, parse.GetValue(parallel)), new SweepProgress(list.Count));
+            var report = Sweep.Execute(template, list, workers, new SweepProgress(list.Count));
             if (json) Console.WriteLine(JsonOutput.Write(w => WriteJson(w, report)));
             else PrintHuman(report);
-            return report.Failures.Count == 0 ? 0 : 1;
+            return report.Failures.Count == 0 ? ExitCodes.Ok : ExitCodes.SeedFailed;
         });
         return command;
     }
@@ -66,6 +67,7 @@ internal static class SweepCommand
             w.WriteStartObject();
             w.WriteNumber("seed", f.Seed);
             w.WriteString("violation", f.Violations.Count > 0 ? f.Violations[0] : "");
+            w.WriteString("traceHash", f.TraceHash.ToString("x16"));
             w.WriteString("replay", f.ReplayCommand);
             w.WriteEndObject();
         }
