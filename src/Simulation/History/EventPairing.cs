@@ -69,10 +69,48 @@ public static class EventPairing
 
         timed.Sort((a, b) => (a.Time, a.Order, a.Index).CompareTo((b.Time, b.Order, b.Index)));
         long end = timed.Count == 0 ? 0 : timed[^1].Time;
-        var events = timed.Select(t => t.Event).ToList();
+        var events = new List<HistoryEvent>(timed.Count + unknown.Count);
+        for (int from = 0; from < timed.Count;)
+        {
+            int to = from;
+            while (to < timed.Count && timed[to].Time == timed[from].Time)
+            {
+                to++;
+            }
+
+            AppendInProcessOrder(events, timed.GetRange(from, to - from));
+            from = to;
+        }
+
         unknown.Sort((a, b) => a.Index.CompareTo(b.Index));
         events.AddRange(unknown.Select(op => new HistoryEvent(HistoryEventType.Info, op.Process, op.Request, null, end)));
         return events;
+    }
+
+    /// <summary>
+    /// Appends the events of one millisecond. Invocations go first where they can, so operations that meet in
+    /// the same millisecond stay concurrent; but a process's own events keep their order (a completion before
+    /// that process's next invocation, an invocation before its own completion), so the file pairs back.
+    /// </summary>
+    private static void AppendInProcessOrder(List<HistoryEvent> events, List<(long Time, int Order, int Index, HistoryEvent Event)> sameTime)
+    {
+        if (sameTime.Count == 1)
+        {
+            events.Add(sameTime[0].Event);
+            return;
+        }
+
+        var queues = sameTime
+            .GroupBy(t => t.Event.Process)
+            .Select(g => new Queue<(long Time, int Order, int Index, HistoryEvent Event)>(g.OrderBy(t => (t.Index, t.Order))))
+            .ToList();
+        for (int remaining = sameTime.Count; remaining > 0; remaining--)
+        {
+            Queue<(long Time, int Order, int Index, HistoryEvent Event)> next = queues
+                .Where(q => q.Count > 0)
+                .MinBy(q => (q.Peek().Order, q.Peek().Index))!;
+            events.Add(next.Dequeue().Event);
+        }
     }
 
     private static HistoryOperation Complete(HistoryOperation invoked, HistoryEvent e, int position)

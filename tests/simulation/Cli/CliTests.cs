@@ -60,6 +60,64 @@ public class CliTests
         Assert.Contains("skip-dedup", names);
     }
 
+    [Theory]
+    [InlineData("run --seed 1 --bug no-such-bug")]
+    [InlineData("run --seed 1 --duration banana")]
+    [InlineData("run --seed 1 --no-such-option")]
+    [InlineData("run --nodes 3")]
+    [InlineData("run --seed 1 --mute NoSuchInvariant")]
+    [InlineData("run --seed 1 --history h.jsonl")]
+    [InlineData("sweep --seeds 9..1")]
+    [InlineData("sweep --seeds 1..5000000")]
+    [InlineData("sweep --seeds 1..3 --parallel 0")]
+    [InlineData("sweep --seeds 1..3 --parallel 100000")]
+    [InlineData("bugs --check --parallel -1")]
+    [InlineData("bench --nodes 3")]
+    public void UsageErrors_ExitTwo_NotOneLikeAFailedSeed_WithOneErrorLine(string args)
+    {
+        var (exit, stdout, stderr) = SimProcess.RunWithStderr(args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.StartsWith("error: ", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Theory]
+    [InlineData("--trace", "run --seed 1 --duration 1s")]
+    [InlineData("--report", "run --seed 1 --duration 1s")]
+    [InlineData("--history", "run --seed 1 --duration 1s --workload kv")]
+    public void UnwritableOutputPath_IsOneLineAndExitTwo_BeforeTheRun(string option, string run)
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "cairn-no-such-dir-" + Environment.ProcessId, "out.txt");
+        var (exit, stdout, stderr) = SimProcess.RunWithStderr($"{run} {option} {missing}");
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains(option, stderr);
+        Assert.Contains("does not exist", stderr);
+    }
+
+    [Fact]
+    public void EachCommand_ShowsOnlyTheOptionsItUses()
+    {
+        var run = Sim("run --help").Stdout;
+        var sweep = Sim("sweep --help").Stdout;
+        var bench = Sim("bench --help").Stdout;
+        var replay = Sim("replay --help").Stdout;
+        Assert.Contains("--trace", run);
+        Assert.Contains("--report", run);
+        Assert.DoesNotContain("--parallel", run);
+        Assert.Contains("--parallel", sweep);
+        Assert.Contains("--shard", sweep);
+        Assert.DoesNotContain("--trace", sweep);
+        Assert.DoesNotContain("--report", sweep);
+        Assert.DoesNotContain("--history", sweep);
+        Assert.DoesNotContain("--json", replay);
+        Assert.Contains("--json", bench);
+        foreach (var option in new[] { "--nodes", "--seed", "--faults", "--workload", "--parallel", "--trace" })
+            Assert.DoesNotContain(option, bench);
+    }
+
     [Fact]
     public void BadInput_GetsAClearErrorAndExitTwo()
     {
