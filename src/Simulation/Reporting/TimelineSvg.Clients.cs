@@ -51,6 +51,7 @@ internal sealed partial class TimelineSvg
         var op = p.Op;
         var css = OutcomeCss(op);
         var w = Math.Max(1, span.To - span.From);
+        _opBoxes.TryAdd((op.Client, op.StartMs), (span.From, y + 1.5, w));
         var title = "client " + Int(op.Client) + ": " + op.Operation + "\n" + op.Outcome + " \u00b7 " + Time(op.StartMs) +
             (op.EndMs is { } e ? " \u2192 " + Time(e) + " (" + Duration(e - op.StartMs) + ")" : " \u2192 never completed (outcome unknown)");
         _lanes.Append("<rect class=\"").Append(css).Append("\" x=\"").Append(Num(span.From)).Append("\" y=\"").Append(Num(y + 1.5))

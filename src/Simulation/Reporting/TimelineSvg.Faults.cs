@@ -12,7 +12,7 @@ internal sealed partial class TimelineSvg
         var k = kind.ToLowerInvariant();
         if (k == "heal") return FaultClass.Heal;
         if (k.Contains("clog")) return FaultClass.Clog;
-        if (k is "isolate" or "halves" or "one-way" or "oneway" or "bridge" or "ring" || k.Contains("partition") || k.Contains("cut"))
+        if (PartitionStyles.Find(k) is not null || k.Contains("partition") || k.Contains("cut"))
             return FaultClass.Partition;
         if (k is "skew" or "drift" or "jump" || k.Contains("clock")) return FaultClass.Clock;
         if (k is "crash" or "restart" or "pause" or "resume" or "kill" or "stop" or "start" or "recover") return FaultClass.Node;
@@ -21,9 +21,7 @@ internal sealed partial class TimelineSvg
 
     internal static string FaultCss(string kind) => kind.ToLowerInvariant() switch
     {
-        "isolate" => "f-isolate",
-        "halves" => "f-halves",
-        "one-way" or "oneway" => "f-oneway",
+        var k when PartitionStyles.Find(k) is { } shape => shape.Css,
         var k when k.Contains("clog") => "f-clog",
         var k when Classify(k) == FaultClass.Clock => "f-clock",
         var k when Classify(k) == FaultClass.Partition => "f-partition",
@@ -49,7 +47,7 @@ internal sealed partial class TimelineSvg
         GroupLabel("FAULTS");
         var partitions = _t.Faults.Where(f => Classify(f.Kind) == FaultClass.Partition).ToList();
         var heals = _t.Faults.Where(f => Classify(f.Kind) == FaultClass.Heal).ToList();
-        DrawBandLane("network", "partitions: isolate, halves, one-way", partitions, heals);
+        DrawBandLane("network", "partitions: " + string.Join(", ", PartitionStyles.All.Select(p => p.Kind)), partitions, heals);
         DrawBandLane("clogs", "clogged nodes and links", _t.Faults.Where(f => Classify(f.Kind) == FaultClass.Clog).ToList(), []);
         DrawMarkerLane("clock", "clock changes", _t.Faults.Where(f => Classify(f.Kind) == FaultClass.Clock).ToList());
         var other = _t.Faults.Where(f => Classify(f.Kind) == FaultClass.Other).ToList();

@@ -32,6 +32,7 @@ internal sealed partial class TimelineSvg
             }
             DrawNodeStrips(node);
             DrawNodeMarks(node);
+            DrawVoteMarks(node);
             _y += NodeLaneHeight + LaneGap;
         }
     }
@@ -49,7 +50,8 @@ internal sealed partial class TimelineSvg
         };
         _lanes.Append("<g class=\"").Append(css).Append("\"><title>")
             .Append(Escape("node " + Int(node) + " \u00b7 " + s.Role + (css == "r-down" ? "" : " \u00b7 term " + s.Term.ToString(System.Globalization.CultureInfo.InvariantCulture)) +
-                "\n" + Time(s.FromMs) + " \u2192 " + Time(endMs) + " (" + Duration(endMs - s.FromMs) + ")"))
+                "\n" + Time(s.FromMs) + " \u2192 " + Time(endMs) + " (" + Duration(endMs - s.FromMs) + ")" +
+                (css == "r-leader" && ElectionOf(s.Term) is { } election ? "\n" + election.Explain() : "")))
             .Append("</title><rect x=\"").Append(Num(x)).Append("\" y=\"").Append(Num(_y + dy)).Append("\" width=\"").Append(Num(w))
             .Append("\" height=\"").Append(Num(h)).Append("\"/>");
         var term = "t" + s.Term.ToString(System.Globalization.CultureInfo.InvariantCulture);

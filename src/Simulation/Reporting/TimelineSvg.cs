@@ -26,6 +26,9 @@ internal sealed partial class TimelineSvg
     private readonly Timeline _t;
     private readonly long _end;
     private readonly StringBuilder _lanes = new();
+    private readonly StringBuilder _overlay = new();
+    /// <summary>Where each drawn client operation's bar is, by (client, start), for the counterexample overlay.</summary>
+    private readonly Dictionary<(int Client, long StartMs), (double X, double Y, double W)> _opBoxes = new();
     private readonly List<int> _nodeIds;
     private double _y;
 
@@ -56,6 +59,7 @@ internal sealed partial class TimelineSvg
         DrawNodeLanes();
         _y += GroupGap - LaneGap;
         DrawClientLanes(operations, sampleNote);
+        DrawCounterexample();
         var lanesBottom = _y - LaneGap + 4;
         var height = lanesBottom + AxisHeight + 4;
 
@@ -65,6 +69,7 @@ internal sealed partial class TimelineSvg
         WriteDefs(output);
         WriteGrid(output, axisTop, lanesTop, lanesBottom);
         output.Append(_lanes);
+        output.Append(_overlay);
         WriteOverlays(output, lanesTop, lanesBottom);
         output.Append("</svg>\n");
     }

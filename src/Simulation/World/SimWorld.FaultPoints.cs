@@ -47,7 +47,11 @@ public sealed partial class SimWorld : INodeObserver
     }
 
     /// <inheritdoc />
-    public void OnSent(ulong node, Message message) => Checker.OnSent(node, message);
+    public void OnSent(ulong node, Message message)
+    {
+        Checker.OnSent(node, message);
+        RecordVote(node, message);
+    }
 
     /// <inheritdoc />
     public void OnApplied(ulong node, Entry entry) => Checker.OnApplied(node, entry);

@@ -37,6 +37,13 @@ public sealed partial class SimWorld
         Timeline.Roles.Add(new RoleSegment(node.Id, Scheduler.Now, role, term));
     }
 
+    /// <summary>Records a vote reply leaving <paramref name="node"/> (Raft §5.2), so a report shows why a leader won.</summary>
+    private void RecordVote(ulong node, Cairn.Core.Raft.Wire.Message message)
+    {
+        if (Timeline is null || message.Type != Cairn.Core.Raft.Wire.MessageType.MsgVoteResponse || Timeline.Votes.Count >= Timeline.VotesMax) return;
+        Timeline.Votes.Add(new VoteReply(Scheduler.Now, (int)node, (int)message.To, message.Term, !message.Reject));
+    }
+
     private void FinishTimeline()
     {
         if (Timeline is null) return;

@@ -36,6 +36,7 @@ public sealed partial class KvWorkload
                 Summarize(op.Request), op.Outcome switch { OperationOutcome.Ok => "ok", OperationOutcome.Fail => "fail", _ => "unknown" }));
         }
         timeline.Sections.AddRange(_sections);
+        timeline.Counterexample.AddRange(CounterexampleMarks.From(Linearizability));
     }
 
     /// <summary>Only linearizable operations are in the history; unknown outcomes are open-ended.</summary>
