@@ -25,8 +25,8 @@ public static partial class HtmlReport
             .Append("<table><thead><tr><th>term</th><th>started</th><th>candidates</th><th>votes granted (voter \u2192 candidate)</th><th>refused</th><th>outcome</th></tr></thead><tbody>\n");
         foreach (var e in elections.Take(MaxElectionRows))
         {
-            var granted = e.Votes.Where(v => v.Granted).Select(v => "n" + Int(v.Voter) + "\u2192n" + Int(v.Candidate));
-            var refused = e.Votes.Where(v => !v.Granted).Select(v => "n" + Int(v.Voter) + "\u2192n" + Int(v.Candidate));
+            var granted = e.Votes.Where(v => v.Granted).Select(v => "n" + Int(v.Voter) + "\u2192n" + Int(v.Candidate)).Distinct();
+            var refused = e.Votes.Where(v => !v.Granted).Select(v => "n" + Int(v.Voter) + "\u2192n" + Int(v.Candidate)).Distinct();
             sb.Append("<tr class=\"").Append(e.Winner is null ? "lost" : "won").Append("\"><td>").Append(Term(e.Term)).Append("</td><td>")
                 .Append(Escape(Time(e.StartMs))).Append("</td><td>")
                 .Append(Escape(string.Join(", ", e.Candidates.Select(c => "n" + Int(c.Node))))).Append("</td><td>")
@@ -47,14 +47,16 @@ public static partial class HtmlReport
         if (t.Counterexample.Count == 0) return;
         sb.Append("<section class=\"cex\"><h2>Linearizability counterexample: ").Append(Int(t.Counterexample.Count))
             .Append(" operations (outlined and numbered on the timeline)</h2>\n<p>No order of these operations is consistent with every reply and with real time. ")
-            .Append("Reads are outlined in red, the writes they depend on in purple; dashed lines join each read to those writes.</p>\n")
+            .Append("Reads are outlined in red, the writes they depend on in purple; dashed lines join each read to those writes. The drawing below the table zooms in on them.</p>\n")
             .Append("<table><thead><tr><th>#</th><th>client</th><th>kind</th><th>operation and reply</th><th>invoked</th><th>completed</th><th>depends on writes</th></tr></thead><tbody>\n");
         foreach (var c in t.Counterexample.Take(MaxCounterexampleRows))
             sb.Append("<tr class=\"").Append(c.IsWrite ? "w" : "r").Append("\"><td>#").Append(Int(c.Index)).Append("</td><td>").Append(Int(c.Client))
                 .Append("</td><td>").Append(c.IsWrite ? "write" : "read").Append("</td><td><code>").Append(Escape(c.Operation)).Append("</code></td><td>")
                 .Append(Escape(Time(c.StartMs))).Append("</td><td>").Append(Escape(c.EndMs is { } e ? Time(e) : "unknown (open)")).Append("</td><td>")
                 .Append(Escape(string.Join(", ", c.DependsOn.Select(d => "#" + Int(d))))).Append("</td></tr>\n");
-        sb.Append("</tbody></table></section>\n");
+        sb.Append("</tbody></table>\n");
+        CounterexampleZoom.Write(sb, t.Counterexample);
+        sb.Append("</section>\n");
     }
 
     private const string ElectionCss = """
@@ -62,6 +64,11 @@ public static partial class HtmlReport
         .elections summary { cursor: pointer; font-weight: 600; }
         .elections table, .cex table { border-collapse: collapse; margin-top: 8px; font-size: 12.5px; font-variant-numeric: tabular-nums; }
         .elections th, .elections td, .cex th, .cex td { text-align: left; padding: 2px 12px 2px 0; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+        .elections td:nth-child(-n+2), .cex td:nth-child(n+5) { white-space: nowrap; }
+        svg.cexzoom { display: block; margin-top: 10px; font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+        .cexzoom .bar-r { fill: #ffebe9; stroke: var(--red); stroke-width: 1.5; }
+        .cexzoom .bar-w { fill: #fbefff; stroke: #8250df; stroke-width: 1.5; }
+        .cexzoom .axis text { fill: var(--muted); text-anchor: middle; }
         .elections tr.won td:last-child { color: #0b57a4; font-weight: 600; }
         .elections tr.lost td:last-child { color: #9a6700; }
         .cex h2 { color: var(--red); }
