@@ -84,7 +84,9 @@ internal static class ReplayCommandLine
             string s => s,
             IEnumerable<string> list => string.Join(',', list),
             IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => throw new NotSupportedException($"RunOptions.{property.Name} has type {property.PropertyType.Name}, which a replay command cannot carry"),
+            // A type the parser cannot read back: printed anyway (a run must never fail for its replay line);
+            // ReplayCommandLineTests fails until the property gets a format here and a parse in ParseValue.
+            _ => value.ToString() ?? "",
         };
     }
 
@@ -107,6 +109,8 @@ internal static class ReplayCommandLine
             return bool.TryParse(text, out var b) ? b : throw new ArgumentException($"bad {flag} '{text}': use true or false");
         if (typeof(IEnumerable<string>).IsAssignableFrom(type))
             return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!typeof(IConvertible).IsAssignableFrom(type))
+            throw new ArgumentException($"{flag}: RunOptions.{property.Name} has type {type.Name}, which the command line cannot read yet");
         try
         {
             return Convert.ChangeType(text.Trim(), type, CultureInfo.InvariantCulture);

@@ -50,7 +50,7 @@ internal static class Shrinker
         return new Outcome(best, bestResult, attempts, steps);
     }
 
-    /// <summary>Halves the fault phase while the failure stays, down to one second (whole seconds, so the replay command is exact).</summary>
+    /// <summary>Halves the fault phase while the failure stays, down to one second (whole seconds keep the printed command short).</summary>
     private static bool ShrinkDuration(ref RunOptions best, Func<RunOptions, string, bool> attempt)
     {
         var improved = false;
