@@ -65,6 +65,7 @@ public sealed partial class SqliteLogDisk
 
     private void Commit(List<DiskWrite> batch)
     {
+        BeforeCommit?.Invoke(_connection);
         SqliteFiles.Execute(_connection, "BEGIN IMMEDIATE");
         foreach (var write in batch) _tables.Apply(write);
         SqliteFiles.Execute(_connection, "COMMIT");

@@ -67,6 +67,10 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     /// <summary>Writes reported durable.</summary>
     public long WritesDurable => Interlocked.Read(ref _writesDurable);
 
+    /// <summary>Test hook, run on the writer thread before each batch is committed (e.g. to hold the writer
+    /// while writes pile up, or to shrink SQLite's page limit).</summary>
+    internal Action<SqliteConnection>? BeforeCommit { get; set; }
+
     /// <inheritdoc />
     /// <remarks>Reads on its own connection; call it before the first <see cref="Submit"/>.</remarks>
     public DurableState Load()
