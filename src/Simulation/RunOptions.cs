@@ -23,6 +23,9 @@ public sealed record RunOptions
     public int ClientThinkMs { get; init; } = 100;
     /// <summary>The workload name.</summary>
     public string Workload { get; init; } = "register";
+
+    /// <summary>The KV workload's MVCC store: <c>memory</c> or <c>sqlite</c> (see <c>MvccStores</c>).</summary>
+    public string Store { get; init; } = "memory";
     /// <summary>After the heal, how long the cluster has to elect a leader and commit a new command.</summary>
     public long LivenessBoundMs { get; init; } = 30_000;
     /// <summary>Local tick interval of every node, in ms.</summary>

@@ -27,6 +27,7 @@ internal sealed class CommonOptions
     public Option<string?> Without { get; } = new("--without") { Description = "Fault kinds to leave out, comma-separated: " + string.Join(",", FaultKindNames.Singles.Select(FaultKindNames.Name)) + "." };
     public Option<string?> Bug { get; } = new("--bug") { Description = "Switch on a canary (see `bugs`)." };
     public Option<string> Workload { get; } = new("--workload") { Description = "Workload: " + string.Join(" | ", Simulator.Workloads) + ".", DefaultValueFactory = _ => "register" };
+    public Option<string> Store { get; } = new("--store") { Description = "MVCC store of the kv workload: memory | sqlite.", DefaultValueFactory = _ => "memory" };
     public Option<int> Clients { get; } = new("--clients") { Description = $"Simulated clients (1-{ClientsMax}).", DefaultValueFactory = _ => 5 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print exactly one JSON object on stdout." };
     public Option<string?> Mute { get; } = new("--mute") { Description = "Invariants to ignore, comma-separated (shows which checker catches a canary next): " + string.Join(",", InvariantNames.All) + "." };
@@ -37,7 +38,7 @@ internal sealed class CommonOptions
     /// <summary>Adds the options to <paramref name="command"/>; <c>--json</c> only where the command prints JSON.</summary>
     public void AddTo(Command command, bool json)
     {
-        var documented = new List<Option> { Nodes, Duration, Faults, Without, Bug, Workload, Clients, Mute };
+        var documented = new List<Option> { Nodes, Duration, Faults, Without, Bug, Workload, Store, Clients, Mute };
         if (json) documented.Add(Json);
         foreach (var o in documented) command.Options.Add(o);
         foreach (var p in ReplayCommandLine.Replayed)
@@ -61,10 +62,12 @@ internal sealed class CommonOptions
         if (bug is not null) Canaries.CanaryCatalog.Find(bug);
         var workload = parse.GetValue(Workload)!;
         if (!Simulator.Workloads.Contains(workload)) throw new ArgumentException($"unknown workload '{workload}'; known: {string.Join(", ", Simulator.Workloads)}");
+        var store = parse.GetValue(Store)!;
+        if (!Workloads.Kv.MvccStores.Names.Contains(store)) throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Workloads.Kv.MvccStores.Names)}");
         var options = new RunOptions
         {
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
-            Bug = bug, Workload = workload, Clients = clients,
+            Bug = bug, Workload = workload, Store = store, Clients = clients,
             Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
             Muted = InvariantNames.ParseList(parse.GetValue(Mute)),
         };
