@@ -18,7 +18,7 @@ public class ReplayCommandLineTests
         var options = new RunOptions
         {
             Seed = 42, Nodes = 3, DurationMs = 12_345, Faults = FaultMode.Swarm, Without = FaultKinds.Clock | FaultKinds.TornWrite,
-            Bug = "quorum-off-by-one", Clients = 7, ClientThinkMs = 37, Workload = "kv", LivenessBoundMs = 31_001, TickMs = 90,
+            Bug = "quorum-off-by-one", Clients = 7, ClientThinkMs = 37, Workload = "kv", Store = "sqlite", LivenessBoundMs = 31_001, TickMs = 90,
             Muted = new[] { "Liveness", "ElectionSafety" },
         };
         foreach (var p in ReplayCommandLine.Replayed)
