@@ -88,8 +88,21 @@ internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : M
         return Task.FromResult(response);
     }
 
-    public override Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context) =>
-        Task.FromResult(new DefragmentResponse { Header = calls.Header() });
+    /// <summary>Shrinks the log database: VACUUM on a second connection (SQLite serialises it with the log
+    /// writer), then truncates the WAL.</summary>
+    public override async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
+    {
+        string path = Path.Combine(calls.Node.Settings.MemberDir, Node.NodeHost.LogFileName);
+        await Task.Run(() =>
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout=5000; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }).ConfigureAwait(false);
+        return new DefragmentResponse { Header = calls.Header() };
+    }
 
     /// <summary>Streams a consistent copy of the KV state (taken on the loop at one applied index) in
     /// 32 KiB chunks, followed by its SHA-256 as etcd appends to its snapshot stream.</summary>

@@ -6,6 +6,7 @@ using Cairn.Core.Raft;
 using Cairn.Core.Runtime;
 using Cairn.Host.Config;
 using Cairn.Host.Disk;
+using Cairn.Host.Storage;
 using Cairn.Host.Ops;
 using Cairn.Host.Peers;
 using Microsoft.Extensions.Logging;
@@ -25,7 +26,8 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<KvReply>> _pending = new();
     private readonly MonotonicClock _clock = new();
     private readonly ILogger _log;
-    private readonly FileLogDisk _disk;
+    private readonly SqliteLogDisk _disk;
+    private readonly TimedLogDisk _timing;
     private readonly Timer _ticker;
     private long _nextRequestId;
     private ulong _seenLeader;
@@ -39,12 +41,14 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         _log = log;
         Loop = new NodeLoop(Crashed);
         Directory.CreateDirectory(settings.MemberDir);
-        _disk = new FileLogDisk(Path.Combine(settings.MemberDir, "raft.log"),
-            id => Loop.Post(() => Kv!.Runtime.OnDiskWriteDurable(id)),
-            (id, reason) => Loop.Post(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)))
-        {
-            FsyncObserved = metrics.ObserveFsync,
-        };
+        _timing = new TimedLogDisk(metrics.ObserveFsync);
+        _disk = new SqliteLogDisk(Path.Combine(settings.MemberDir, LogFileName),
+            id =>
+            {
+                _timing.Durable(id);
+                Loop.Post(() => Kv!.Runtime.OnDiskWriteDurable(id));
+            },
+            (id, reason) => Loop.Post(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)));
         Peers = new PeerTransport(settings, Loop, log);
         var raft = new RaftOptions
         {
@@ -59,7 +63,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         var kvOptions = KvOptions.Default with { RequestBytesMax = settings.Flags.MaxRequestBytes + 64 * 1024 };
         var stateMachine = new KvStateMachine(kvOptions);
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
-            Peers, _disk, stateMachine, sink), stateMachine, this);
+            Peers, _timing.Wrap(_disk), stateMachine, sink), stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
         Peers.RoundTripObserved = metrics.ObservePeerRoundTrip;
         _ticker = new Timer(_ => Loop.TryPost(Tick), null, Timeout.Infinite, Timeout.Infinite);
@@ -85,8 +89,11 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
     /// <summary>The applied revision as of the last input (readable from any thread).</summary>
     public long CurrentRevision => Volatile.Read(ref _revision);
 
-    /// <summary>Bytes of this member's data on disk.</summary>
-    public long DiskBytes => _disk.SizeBytes;
+    /// <summary>The Raft log database in the member dir (SQLite, with -wal and -shm beside it).</summary>
+    public const string LogFileName = "raft.db";
+
+    /// <summary>Bytes of this member's data on disk (every file of the member dir).</summary>
+    public long DiskBytes => new DirectoryInfo(Settings.MemberDir).EnumerateFiles().Sum(f => f.Length);
 
     /// <summary>Fires when the loop dies of an exception (a broken invariant): the process must stop.</summary>
     public event Action<Exception>? Failed;

@@ -1,0 +1,55 @@
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Host.Storage;
+
+/// <summary>Opens SQLite database files the way every Cairn store needs them: WAL journal, full sync, no pooling.</summary>
+internal static class SqliteFiles
+{
+    /// <summary>SQLite's primary result code for a full disk (SQLITE_FULL).</summary>
+    internal const int SqliteFull = 13;
+
+    /// <summary>Milliseconds a connection waits on a lock held by another connection before failing.</summary>
+    internal const int BusyTimeoutMsMax = 5_000;
+
+    /// <summary>Opens <paramref name="path"/> (creating it), in WAL mode with <c>synchronous=FULL</c>, so a
+    /// committed transaction has been fsynced before COMMIT returns.</summary>
+    internal static SqliteConnection Open(string path)
+    {
+        var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate };
+        var connection = new SqliteConnection(builder.ToString());
+        connection.Open();
+        var mode = Scalar(connection, "PRAGMA journal_mode=WAL;") as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            connection.Dispose();
+            throw new InvalidOperationException($"SQLite refused WAL mode for {path} (journal_mode={mode})");
+        }
+        Execute(connection, $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMsMax}; PRAGMA foreign_keys=OFF;");
+        return connection;
+    }
+
+    internal static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    internal static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+
+    internal static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters) command.Parameters.Add(new SqliteParameter(name, null));
+        return command;
+    }
+
+    /// <summary>True when <paramref name="error"/> is SQLite telling us the disk (or the database's size limit) is full.</summary>
+    internal static bool IsFull(SqliteException error) => (error.SqliteErrorCode & 0xFF) == SqliteFull;
+}

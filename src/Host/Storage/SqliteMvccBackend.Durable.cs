@@ -1,0 +1,72 @@
+using Cairn.Core.Kv.Wire;
+using Google.Protobuf;
+
+namespace Cairn.Host.Storage;
+
+/// <summary>Leases and exactly-once sessions, stored with the data (inside the open batch, if any).</summary>
+public sealed partial class SqliteMvccBackend
+{
+    /// <summary>Stores (or replaces) lease <paramref name="id"/> with its granted TTL in seconds.</summary>
+    public void PutLease(long id, long ttlSeconds)
+    {
+        EnsureTransaction();
+        Bind("INSERT OR REPLACE INTO mvcc_leases (id, ttl, crc) VALUES ($0, $1, $2)", id, ttlSeconds, RecordChecksum.OfPair("lease", id, ttlSeconds)).ExecuteNonQuery();
+        CommitUnlessBatched();
+    }
+
+    /// <summary>Removes lease <paramref name="id"/> (revoked or expired).</summary>
+    public void DeleteLease(long id)
+    {
+        EnsureTransaction();
+        Bind("DELETE FROM mvcc_leases WHERE id = $0", id).ExecuteNonQuery();
+        CommitUnlessBatched();
+    }
+
+    /// <summary>Every stored lease, by id.</summary>
+    public IReadOnlyList<LeaseRecord> Leases()
+    {
+        var leases = new List<LeaseRecord>();
+        using var reader = Bind("SELECT id, ttl, crc FROM mvcc_leases ORDER BY id").ExecuteReader();
+        while (reader.Read())
+        {
+            var (id, ttl) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (RecordChecksum.OfPair("lease", id, ttl) != reader.GetInt64(2)) throw Corrupt($"lease {id} fails its checksum");
+            leases.Add(new LeaseRecord { ID = id, TTL = ttl });
+        }
+        return leases;
+    }
+
+    /// <summary>Stores (or replaces) the session of <see cref="SessionRecord.ClientId"/>.</summary>
+    public void PutSession(SessionRecord session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        EnsureTransaction();
+        var bytes = session.ToByteArray();
+        Bind("INSERT OR REPLACE INTO mvcc_sessions (client_id, record, crc) VALUES ($0, $1, $2)", (long)session.ClientId, bytes, RecordChecksum.Of(bytes)).ExecuteNonQuery();
+        CommitUnlessBatched();
+    }
+
+    /// <summary>Removes the session of <paramref name="clientId"/> (expired).</summary>
+    public void DeleteSession(ulong clientId)
+    {
+        EnsureTransaction();
+        Bind("DELETE FROM mvcc_sessions WHERE client_id = $0", (long)clientId).ExecuteNonQuery();
+        CommitUnlessBatched();
+    }
+
+    /// <summary>Every stored session, by client id.</summary>
+    public IReadOnlyList<SessionRecord> Sessions()
+    {
+        var sessions = new List<SessionRecord>();
+        using var reader = Bind("SELECT client_id, record, crc FROM mvcc_sessions ORDER BY client_id").ExecuteReader();
+        while (reader.Read())
+        {
+            var bytes = (byte[])reader.GetValue(1);
+            if (!RecordChecksum.Matches(bytes, reader.GetInt64(2))) throw Corrupt($"session {reader.GetInt64(0)} fails its checksum");
+            var session = SessionRecord.Parser.ParseFrom(bytes);
+            if ((long)session.ClientId != reader.GetInt64(0)) throw Corrupt($"session row {reader.GetInt64(0)} holds client {session.ClientId}");
+            sessions.Add(session);
+        }
+        return sessions;
+    }
+}

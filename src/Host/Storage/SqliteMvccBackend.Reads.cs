@@ -1,0 +1,149 @@
+using Cairn.Core.Kv;
+using Cairn.Core.Kv.Wire;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Host.Storage;
+
+public sealed partial class SqliteMvccBackend
+{
+    private const string LatestAt = """
+        SELECT k.key, r.main, r.sub, r.kv, r.crc FROM mvcc_keys k
+        JOIN mvcc_revisions r ON r.key = k.key
+         AND r.main = (SELECT max(p.main) FROM mvcc_revisions p WHERE p.key = k.key AND p.main <= $0)
+        """;
+
+    /// <inheritdoc />
+    public KeyValue? Get(ByteString key, long atRevision)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var command = Bind("SELECT key, main, sub, kv, crc FROM mvcc_revisions WHERE key = $0 AND main <= $1 ORDER BY main DESC LIMIT 1",
+            key.ToByteArray(), atRevision);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadRevision(reader).Kv : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Pages through the key index <see cref="RangePageRowsMax"/> keys at a time, so a caller that
+    /// stops after n keys pays for O(n) rows, not for the whole range.</remarks>
+    public IEnumerable<KeyValue> Range(KeyRange range, long atRevision)
+    {
+        if (range.IsSingleKey)
+        {
+            var kv = Get(range.Start, atRevision);
+            if (kv is not null) yield return kv;
+            yield break;
+        }
+        if (range.IsEmpty) yield break;
+        byte[]? after = null;
+        while (true)
+        {
+            var page = RangePage(range, atRevision, after);
+            foreach (var row in page)
+                if (row.Kv is not null) yield return row.Kv;
+            if (page.Count < RangePageRowsMax) yield break;
+            after = page[^1].Key;
+        }
+    }
+
+    private List<RevisionRow> RangePage(KeyRange range, long atRevision, byte[]? after)
+    {
+        var lower = after is null ? "k.key >= $1" : "k.key > $1";
+        var upper = range.End is null ? "" : " AND k.key < $2";
+        var sql = $"{LatestAt} WHERE {lower}{upper} ORDER BY k.key LIMIT {RangePageRowsMax}";
+        var values = new List<object?> { atRevision, after ?? range.Start.ToByteArray() };
+        if (range.End is not null) values.Add(range.End.ToByteArray());
+        using var reader = Bind(sql, values.ToArray()).ExecuteReader();
+        var rows = new List<RevisionRow>(RangePageRowsMax);
+        while (reader.Read()) rows.Add(ReadRevision(reader));
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<MvccChange> Changes(KeyRange range, long fromRevision, long toRevision)
+    {
+        var rows = new List<RevisionRow>();
+        using (var reader = Bind("SELECT key, main, sub, kv, crc FROM mvcc_revisions WHERE main BETWEEN $0 AND $1 ORDER BY main, sub",
+                   fromRevision, toRevision).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var row = ReadRevision(reader);
+                if (range.Contains(ByteString.CopyFrom(row.Key))) rows.Add(row);
+            }
+        }
+        return rows.Select(row => new MvccChange(row.Main, row.Sub, ToEvent(row, Before(row.Key, row.Main)))).ToList();
+    }
+
+    /// <summary>The value of the latest retained revision of <paramref name="key"/> below <paramref name="main"/>.</summary>
+    private KeyValue? Before(byte[] key, long main)
+    {
+        using var reader = Bind("SELECT key, main, sub, kv, crc FROM mvcc_revisions WHERE key = $0 AND main < $1 ORDER BY main DESC LIMIT 1",
+            key, main).ExecuteReader();
+        return reader.Read() ? ReadRevision(reader).Kv : null;
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<KeyHistoryRecord> Export()
+    {
+        byte[]? after = null;
+        while (true)
+        {
+            var keys = new List<byte[]>(RangePageRowsMax);
+            var sql = after is null ? $"SELECT key FROM mvcc_keys ORDER BY key LIMIT {RangePageRowsMax}"
+                : $"SELECT key FROM mvcc_keys WHERE key > $0 ORDER BY key LIMIT {RangePageRowsMax}";
+            using (var reader = (after is null ? Bind(sql) : Bind(sql, after)).ExecuteReader())
+                while (reader.Read()) keys.Add((byte[])reader.GetValue(0));
+            foreach (var key in keys) yield return History(key);
+            if (keys.Count < RangePageRowsMax) yield break;
+            after = keys[^1];
+        }
+    }
+
+    private KeyHistoryRecord History(byte[] key)
+    {
+        var record = new KeyHistoryRecord { Key = ByteString.CopyFrom(key) };
+        using var reader = Bind("SELECT key, main, sub, kv, crc FROM mvcc_revisions WHERE key = $0 ORDER BY main", key).ExecuteReader();
+        while (reader.Read())
+        {
+            var row = ReadRevision(reader);
+            record.Revisions.Add(new RevisionRecord { Main = row.Main, Sub = row.Sub, Kv = row.Kv });
+        }
+        return record;
+    }
+
+    /// <summary>Reads (key, main, sub, kv, crc) and verifies the checksum.</summary>
+    private static RevisionRow ReadRevision(SqliteDataReader reader)
+    {
+        var key = (byte[])reader.GetValue(0);
+        var main = reader.GetInt64(1);
+        var sub = reader.GetInt32(2);
+        var bytes = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
+        if (RecordChecksum.OfRevision(key, main, sub, bytes) != reader.GetInt64(4))
+            throw Corrupt($"revision {main} of key {Convert.ToHexString(key)} fails its checksum");
+        KeyValue? kv = null;
+        if (bytes is not null)
+        {
+            try
+            {
+                kv = KeyValue.Parser.ParseFrom(bytes);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                throw Corrupt($"revision {main} of key {Convert.ToHexString(key)} does not parse ({e.Message})");
+            }
+        }
+        return new RevisionRow(key, main, sub, kv);
+    }
+
+    private static Event ToEvent(RevisionRow row, KeyValue? prev)
+    {
+        var ev = row.Kv is null
+            ? new Event { Type = Event.Types.EventType.Delete, Kv = new KeyValue { Key = ByteString.CopyFrom(row.Key), ModRevision = row.Main } }
+            : new Event { Type = Event.Types.EventType.Put, Kv = row.Kv };
+        if (prev is not null) ev.PrevKv = prev;
+        return ev;
+    }
+
+    private sealed record RevisionRow(byte[] Key, long Main, int Sub, KeyValue? Kv);
+}

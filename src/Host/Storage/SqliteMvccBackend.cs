@@ -1,0 +1,143 @@
+using Cairn.Core.Kv;
+using Microsoft.Data.Sqlite;
+
+namespace Cairn.Host.Storage;
+
+/// <summary>
+/// The durable <see cref="IMvccBackend"/> on SQLite: keys, revisions, leases, sessions and the applied index
+/// in one database. Writes go into one open transaction; <see cref="BeginBatch"/> ... <see cref="CommitBatch"/>
+/// makes a whole apply batch (many revisions) one transaction, with the applied index written inside it, so
+/// the applied index always matches the data after a crash. Outside a batch each <see cref="Commit"/> is its
+/// own transaction. Single-threaded: the node loop owns it. Not deterministic across processes only in
+/// timing; reads are ordered by key and revision, so results are.
+/// </summary>
+public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
+{
+    /// <summary>Rows read per query when paging a range or an export; a page of a LIST costs O(page).</summary>
+    public const int RangePageRowsMax = 256;
+
+    private readonly SqliteConnection _connection;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private bool _inTransaction;
+    private bool _inBatch;
+
+    /// <summary>Opens (creating when missing) the store at <paramref name="path"/>; use <c>":memory:"</c> for a
+    /// store that lives only as long as this object.</summary>
+    public SqliteMvccBackend(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        _connection = path == ":memory:" ? OpenInMemory() : SqliteFiles.Open(path);
+        SqliteFiles.Execute(_connection, MvccSchema.Create);
+        CurrentRevision = ReadMeta(MvccSchema.CurrentRevision) ?? 1;
+        CompactRevision = ReadMeta(MvccSchema.CompactRevision) ?? 0;
+        AppliedIndex = (ulong)(ReadMeta(MvccSchema.AppliedIndex) ?? 0);
+    }
+
+    /// <inheritdoc />
+    public long CurrentRevision { get; private set; }
+
+    /// <inheritdoc />
+    public long CompactRevision { get; private set; }
+
+    /// <summary>The Raft index the stored data covers: written in the same transaction as the data.</summary>
+    public ulong AppliedIndex { get; private set; }
+
+    /// <summary>Canary for the crash test: <see cref="CommitBatch"/> commits the data first and writes the
+    /// applied index in a second transaction, so a crash between them leaves data ahead of the index.</summary>
+    internal bool AppliedIndexOutsideTransactionCanary { get; set; }
+
+    /// <summary>Opens a transaction that spans every write until <see cref="CommitBatch"/>.</summary>
+    public void BeginBatch()
+    {
+        if (_inBatch) throw new InvalidOperationException("an apply batch is already open");
+        EnsureTransaction();
+        _inBatch = true;
+    }
+
+    /// <summary>Writes <paramref name="appliedIndex"/> and commits the batch: data and index in one transaction
+    /// (one fsync).</summary>
+    public void CommitBatch(ulong appliedIndex)
+    {
+        if (!_inBatch) throw new InvalidOperationException("no apply batch is open");
+        if (appliedIndex < AppliedIndex) throw new ArgumentOutOfRangeException(nameof(appliedIndex), $"applied index {appliedIndex} goes back from {AppliedIndex}");
+        _inBatch = false;
+        if (AppliedIndexOutsideTransactionCanary)
+        {
+            CommitTransaction();
+            EnsureTransaction();
+        }
+        WriteMeta(MvccSchema.AppliedIndex, (long)appliedIndex);
+        CommitTransaction();
+        AppliedIndex = appliedIndex;
+    }
+
+    /// <summary>Size of the database in bytes (pages in use times page size), for the quota.</summary>
+    public long SizeBytes =>
+        (long)SqliteFiles.Scalar(_connection, "PRAGMA page_count")! * (long)SqliteFiles.Scalar(_connection, "PRAGMA page_size")!;
+
+    /// <summary>Rolls back an open transaction (a failed apply) and closes the database.</summary>
+    public void Dispose()
+    {
+        if (_inTransaction) SqliteFiles.Execute(_connection, "ROLLBACK");
+        foreach (var command in _commands.Values) command.Dispose();
+        _commands.Clear();
+        _connection.Dispose();
+    }
+
+    private static SqliteConnection OpenInMemory()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:;Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    private void EnsureTransaction()
+    {
+        if (_inTransaction) return;
+        SqliteFiles.Execute(_connection, "BEGIN IMMEDIATE");
+        _inTransaction = true;
+    }
+
+    private void CommitTransaction()
+    {
+        if (!_inTransaction) return;
+        SqliteFiles.Execute(_connection, "COMMIT");
+        _inTransaction = false;
+    }
+
+    /// <summary>Ends a write outside a batch: its own transaction commits now.</summary>
+    private void CommitUnlessBatched()
+    {
+        if (!_inBatch) CommitTransaction();
+    }
+
+    /// <summary>A prepared command, cached by its SQL text; parameters are named <c>$0</c>, <c>$1</c>, ...</summary>
+    private SqliteCommand Command(string sql, int parameters)
+    {
+        if (_commands.TryGetValue(sql, out var command)) return command;
+        command = SqliteFiles.Prepare(_connection, sql, Enumerable.Range(0, parameters).Select(i => "$" + i).ToArray());
+        _commands.Add(sql, command);
+        return command;
+    }
+
+    private SqliteCommand Bind(string sql, params object?[] values)
+    {
+        var command = Command(sql, values.Length);
+        for (var i = 0; i < values.Length; i++) command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        return command;
+    }
+
+    private long? ReadMeta(string name)
+    {
+        using var reader = Bind("SELECT value, crc FROM mvcc_meta WHERE name = $0", name).ExecuteReader();
+        if (!reader.Read()) return null;
+        var value = reader.GetInt64(0);
+        if (RecordChecksum.OfPair(name, value) != reader.GetInt64(1)) throw Corrupt($"meta row {name} fails its checksum");
+        return value;
+    }
+
+    private void WriteMeta(string name, long value) =>
+        Bind("INSERT OR REPLACE INTO mvcc_meta (name, value, crc) VALUES ($0, $1, $2)", name, value, RecordChecksum.OfPair(name, value)).ExecuteNonQuery();
+
+    internal static InvalidDataException Corrupt(string what) => new($"mvcc store corrupt: {what}; refusing to start");
+}

@@ -1,0 +1,39 @@
+namespace Cairn.Host.Storage.Tests.Crash;
+
+/// <summary>
+/// The process the crash test kills: writes to a <see cref="SqliteLogDisk"/> and a <see cref="SqliteMvccBackend"/>
+/// as fast as it can and prints every acknowledgement (<c>D id</c>: log write durable; <c>A index</c>: MVCC batch
+/// committed). The parent kills it with SIGKILL at a random point and checks that nothing acknowledged is lost.
+/// </summary>
+public static class CrashChild
+{
+    /// <summary>Loop iterations before the child stops by itself, should no one kill it.</summary>
+    public const int IterationsMax = 20_000;
+
+    public const string Flag = "--crash-child";
+    public const string CanaryFlag = "--canary-applied-index-outside-transaction";
+
+    public static int Run(string[] args)
+    {
+        var dir = args[1];
+        var seed = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+        var output = Console.Out;
+        using var log = new SqliteLogDisk(Path.Combine(dir, "log.db"),
+            id => output.WriteLine($"D {id}"), (id, reason) => output.WriteLine($"F {id} {reason}"));
+        using var mvcc = new SqliteMvccBackend(Path.Combine(dir, "mvcc.db")) { AppliedIndexOutsideTransactionCanary = args.Contains(CanaryFlag) };
+        var random = new Random(seed);
+        using var writes = CrashWorkload.LogWrites(seed).GetEnumerator();
+        output.WriteLine("READY");
+        for (var i = 1; i <= IterationsMax; i++)
+        {
+            for (var n = random.Next(1, 4); n > 0; n--)
+            {
+                writes.MoveNext();
+                log.Submit(writes.Current);
+            }
+            CrashWorkload.ApplyMvccBatch(mvcc, (ulong)i);
+            output.WriteLine($"A {i}");
+        }
+        return 0;
+    }
+}
