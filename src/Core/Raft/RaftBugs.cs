@@ -51,4 +51,16 @@ internal sealed class RaftBugs
     /// <summary>The runtime acknowledges a proposal when its index is applied, without checking that the applied
     /// entry is the one proposed (same term): a client is told "applied" for a command another leader replaced.</summary>
     public bool AckWithoutTermCheck { get; init; }
+
+    /// <summary>A follower serves a forwarded read as soon as the leader's answer arrives, at whatever index it
+    /// has applied, instead of waiting until it has applied the leader's read index.</summary>
+    public bool FollowerReadBeforeReadIndex { get; init; }
+
+    /// <summary>The runtime acknowledges a forwarded proposal as soon as its entry reaches this node's log,
+    /// before the entry is committed and applied.</summary>
+    public bool ForwardAckBeforeApply { get; init; }
+
+    /// <summary>A leader transfer skips the catch-up: the leader sends TimeoutNow at once, and voters trust the
+    /// transfer flag in place of the §5.4.1 up-to-date check ("the leader vouched for it").</summary>
+    public bool TransferWithoutCatchup { get; init; }
 }

@@ -5,11 +5,13 @@ namespace Cairn.Core.Raft;
 public sealed partial class RaftNode
 {
     private int _grantMessages;
+    private bool _campaignIsTransfer;
 
     /// <summary>Raft §5.2: a follower whose election timeout elapsed becomes a candidate and asks for votes.</summary>
-    private void Campaign()
+    private void Campaign(bool leaderTransfer = false)
     {
         BecomeCandidate();
+        _campaignIsTransfer = leaderTransfer;
         _votes[Id] = true;
         _grantMessages = 1;
         if (Quorum <= 1) { BecomeLeader(); return; }
@@ -23,7 +25,7 @@ public sealed partial class RaftNode
         {
             if (peer == Id || _votes.ContainsKey(peer)) continue;
             // Sent only once our term and self-vote are durable, so no grant can precede them.
-            Send(new Message { Type = MessageType.MsgVote, To = peer, Index = _log.LastIndex, LogTerm = _log.LastTerm }, afterPersist: true);
+            Send(new Message { Type = MessageType.MsgVote, To = peer, Index = _log.LastIndex, LogTerm = _log.LastTerm, LeaderTransfer = _campaignIsTransfer }, afterPersist: true);
         }
     }
 
@@ -31,7 +33,8 @@ public sealed partial class RaftNode
     private void HandleVote(Message m)
     {
         var free = Vote == m.From || (Vote == 0 && Leader == 0) || _bugs.DoubleVote;
-        if (free && _log.IsUpToDate(m.Index, m.LogTerm))
+        var upToDate = _log.IsUpToDate(m.Index, m.LogTerm) || (_bugs.TransferWithoutCatchup && m.LeaderTransfer);
+        if (free && upToDate)
         {
             Vote = m.From;
             _electionElapsed = 0;

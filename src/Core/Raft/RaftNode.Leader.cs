@@ -3,12 +3,14 @@ using Cairn.Core.Raft.Wire;
 
 namespace Cairn.Core.Raft;
 
-/// <summary>The outcome of <see cref="RaftNode.Propose"/>.</summary>
+/// <summary>The outcome of <see cref="RaftNode.Propose(byte[], ulong)"/>.</summary>
 /// <param name="Accepted">True when the entry was appended to the leader's log.</param>
 /// <param name="Index">The entry's index when accepted.</param>
 /// <param name="Term">The entry's term when accepted.</param>
 /// <param name="Error">Why the proposal was refused, when not accepted.</param>
-public readonly record struct ProposeResult(bool Accepted, ulong Index, ulong Term, string? Error);
+/// <param name="Forwarded">True when a follower sent the proposal to its leader (etcd-raft MsgProp); the index
+/// and term are then unknown (0) and the proposer learns the outcome only by applying an entry carrying its request id.</param>
+public readonly record struct ProposeResult(bool Accepted, ulong Index, ulong Term, string? Error, bool Forwarded = false);
 
 public sealed partial class RaftNode
 {
@@ -22,6 +24,7 @@ public sealed partial class RaftNode
             _checkQuorumElapsed = 0;
             if (!CheckQuorum()) { BecomeFollower(Term, 0); return; }
         }
+        TickTransfer();
         if (++_heartbeatElapsed < _options.HeartbeatTicks) return;
         _heartbeatElapsed = 0;
         if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat();
@@ -43,15 +46,18 @@ public sealed partial class RaftNode
     }
 
     /// <summary>Appends a client command to the leader's log (Raft §5.3).</summary>
-    public ProposeResult Propose(byte[] data)
+    public ProposeResult Propose(byte[] data) => ProposeAsLeader(data, 0);
+
+    private ProposeResult ProposeAsLeader(byte[] data, ulong requestId)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (Role != RaftRole.Leader) return new(false, 0, 0, "not leader");
+        if (_transferTarget != 0) return new(false, 0, 0, $"leader transfer to {_transferTarget} in progress");
         if (data.Length > _options.ProposalBytesMax)
             return new(false, 0, 0, $"proposal of {data.Length} bytes exceeds ProposalBytesMax {_options.ProposalBytesMax}");
         if (_log.LastIndex - _log.Committed >= (ulong)_options.UncommittedEntriesMax)
             return new(false, 0, 0, $"leader has {_options.UncommittedEntriesMax} uncommitted entries (UncommittedEntriesMax)");
-        var entry = new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNormal, Data = Google.Protobuf.ByteString.CopyFrom(data) };
+        var entry = new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNormal, Data = Google.Protobuf.ByteString.CopyFrom(data), RequestId = requestId };
         _log.Append(entry);
         BroadcastAppend(sendIfEmpty: false);
         if (Quorum <= 1 && MaybeCommit()) { }
@@ -127,6 +133,7 @@ public sealed partial class RaftNode
         if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
         SendAppend(m.From, sendIfEmpty: false);
+        MaybeSendTimeoutNow(m.From);
     }
 
     private void HandleHeartbeatResponse(Message m)

@@ -11,7 +11,7 @@ public sealed partial class RaftNode
 
     /// <summary>True when <see cref="TakeReady"/> has work for the driver.</summary>
     public bool HasReady =>
-        _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || HardStateChanged
+        _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || _failedReads.Count > 0 || HardStateChanged
         || _log.HasUnpersisted || _snapshotToPersist is not null || _log.HasApplicable(!_bugs.ApplyBeforeDurable);
 
     /// <summary>Takes the pending outputs. The driver must honour the ordering contract on <see cref="Ready"/>.</summary>
@@ -29,10 +29,12 @@ public sealed partial class RaftNode
         ready.MessagesNow.AddRange(_messagesNow);
         ready.MessagesAfterPersist.AddRange(_messagesAfterPersist);
         ready.ReadStates.AddRange(_readStates);
+        ready.FailedReads.AddRange(_failedReads);
         ready.CommittedEntries = _log.TakeApplicable(!_bugs.ApplyBeforeDurable, ApplyBatchMax);
         _messagesNow.Clear();
         _messagesAfterPersist.Clear();
         _readStates.Clear();
+        _failedReads.Clear();
         return ready;
     }
 }

@@ -6,7 +6,7 @@ namespace Cairn.Core.Raft;
 
 /// <summary>
 /// A sans-IO Raft node (Raft paper §5). Inputs: <see cref="Tick"/>, <see cref="Step"/>,
-/// <see cref="Propose"/>, <see cref="RequestReadIndex"/> and storage completions via
+/// <see cref="Propose(byte[], ulong)"/>, <see cref="RequestReadIndex"/> and storage completions via
 /// <see cref="OnPersisted"/>. Outputs: a <see cref="Ready"/> taken with <see cref="TakeReady"/>.
 /// Single-threaded and deterministic given the injected <see cref="IRandomSource"/>.
 /// </summary>
@@ -99,6 +99,7 @@ public sealed partial class RaftNode
     /// <summary>Advances logical time by one tick: elections for followers and candidates, heartbeats for leaders.</summary>
     public void Tick()
     {
+        ExpireForwardedReads();
         if (Role == RaftRole.Leader) TickLeader();
         else if (++_electionElapsed >= _electionTimeout) StartElection();
         else if (Role == RaftRole.Candidate) RetryVoteRequests();
@@ -155,12 +156,17 @@ public sealed partial class RaftNode
             case MessageType.MsgSnapshotResponse: HandleSnapshotResponse(m); break;
             case MessageType.MsgPreVote: HandlePreVote(m); break;
             case MessageType.MsgPreVoteResponse: HandlePreVoteResponse(m); break;
+            case MessageType.MsgProp: HandleProp(m); break;
+            case MessageType.MsgReadIndex: HandleReadIndex(m); break;
+            case MessageType.MsgReadIndexResponse: HandleReadIndexResponse(m); break;
+            case MessageType.MsgTimeoutNow: HandleTimeoutNow(m); break;
         }
     }
 
     private bool EntriesWellFormed(Message m)
     {
         if (m.SnapshotData.Length > _options.SnapshotChunkBytesMax) return false;
+        if (m.Type == MessageType.MsgProp) return PropWellFormed(m);
         if (m.Type == MessageType.MsgSnapshot && (m.Index == 0 || m.LogTerm == 0 || m.LogTerm > m.Term || m.Entries.Count > 0)) return false;
         for (var i = 0; i < m.Entries.Count; i++)
         {
@@ -188,12 +194,13 @@ public sealed partial class RaftNode
     private void BecomeFollower(ulong term, ulong leader)
     {
         _preCampaigning = false;
+        if (term != Term || leader != Leader || Role != RaftRole.Follower) FailReadsOnLeaderChange();
         if (term != Term) Vote = 0;
         Term = term;
         Role = RaftRole.Follower;
         Leader = leader;
         _progress.Clear();
-        _pendingReads.Clear();
+        _transferTarget = 0;
         if (_incoming is not null && (_incoming.Term != term || _incoming.From != leader)) _incoming = null;
         ResetTimers();
     }
@@ -202,6 +209,8 @@ public sealed partial class RaftNode
     {
         Debug.Assert(Role != RaftRole.Leader, "a leader never campaigns");
         _preCampaigning = false;
+        FailReadsOnLeaderChange();
+        _transferTarget = 0;
         Term++;
         Vote = Id;
         Role = RaftRole.Candidate;

@@ -45,6 +45,10 @@ public sealed class Ready
     /// <summary>Reads confirmed by a quorum.</summary>
     public List<ReadState> ReadStates { get; } = new();
 
+    /// <summary>Request ids of reads that will never be confirmed (leadership changed, the leader refused a
+    /// forwarded read, or its answer is overdue); the driver fails them at once.</summary>
+    public List<ulong> FailedReads { get; } = new();
+
     /// <summary>True when the driver must write something to disk for this Ready.</summary>
     public bool MustPersist => HardState is not null || Entries.Count > 0 || Snapshot is not null;
 }

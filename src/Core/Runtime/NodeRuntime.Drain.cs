@@ -20,9 +20,11 @@ public sealed partial class NodeRuntime
             Observer?.OnReady(Raft.Id, ready);
             foreach (var m in ready.MessagesNow) SendNow(m);
             Persist(ready);
+            AcknowledgeBeforeApply(ready.Entries); // only the forward-ack-before-apply canary acts here
             Apply(ready.CommittedEntries);
             MaybeSnapshot();
             foreach (var read in ready.ReadStates) QueueRead(read);
+            foreach (var id in ready.FailedReads) FailRead(id);
             ServeReads();
         }
     }
@@ -66,12 +68,5 @@ public sealed partial class NodeRuntime
             Observer?.OnApplied(Raft.Id, entry);
             AnswerProposal(entry, result);
         }
-    }
-
-    private void AnswerProposal(Entry entry, byte[]? result)
-    {
-        if (!_proposals.Remove(entry.Index, out var pending)) return;
-        if (pending.Term == entry.Term || _bugs.AckWithoutTermCheck) Reply(pending.RequestId, ClientOutcome.Applied, entry.Index, result);
-        else Reply(pending.RequestId, ClientOutcome.Dropped, entry.Index, error: "log slot taken by another leader's entry");
     }
 }

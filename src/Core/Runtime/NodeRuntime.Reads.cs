@@ -12,11 +12,14 @@ public sealed partial class NodeRuntime
     /// <summary>
     /// Starts a linearizable read (Raft §8, ReadIndex). The sink receives <see cref="ClientOutcome.ReadReady"/>
     /// once leadership is confirmed by a quorum and the state machine has applied the read index; the
-    /// caller then reads the local state machine. A non-leader answers <see cref="ClientOutcome.NotLeader"/>.
+    /// caller then reads the local state machine. A follower forwards the request to its leader (etcd-raft
+    /// MsgReadIndex) and answers once it has applied the leader's read index; a node without a known leader,
+    /// or whose leader changes before the read is confirmed, answers <see cref="ClientOutcome.NotLeader"/>.
+    /// A request id that is already pending here is refused (<see cref="ClientOutcome.Rejected"/>).
     /// </summary>
     public void ReadLinearizable(ulong requestId)
     {
-        if (Stopped) return;
+        if (Stopped || RefuseIfPending(requestId)) return;
         if (_waitingReads.Count >= WaitingReadsMax)
         {
             Reply(requestId, ClientOutcome.Rejected, error: $"{WaitingReadsMax} reads waiting (WaitingReadsMax)");
@@ -25,13 +28,21 @@ public sealed partial class NodeRuntime
         if (!Raft.RequestReadIndex(requestId))
         {
             var outcome = Raft.Role == RaftRole.Leader ? ClientOutcome.Rejected : ClientOutcome.NotLeader;
-            Reply(requestId, outcome, error: "read index unavailable: not leader, or no entry of this term committed yet");
+            Reply(requestId, outcome, error: "read index unavailable: no leader known, or no entry of this term committed yet");
             return;
         }
+        _pendingRequests.Add(requestId);
         Drain();
     }
 
     private void QueueRead(ReadState read) => _waitingReads.Enqueue(read);
+
+    /// <summary>The core gave up on a read (leadership changed, or the leader refused or never answered it).</summary>
+    private void FailRead(ulong requestId)
+    {
+        if (_pendingRequests.Contains(requestId))
+            Reply(requestId, ClientOutcome.NotLeader, error: "leadership changed before the read was confirmed");
+    }
 
     private void ServeReads()
     {

@@ -52,7 +52,7 @@ public sealed partial class NodeRuntime
         Raft.OnSnapshotPersisted(snapshot.Index);
         SnapshotsRestored++;
         // Proposals at or below the snapshot will never be applied here; their clients time out.
-        while (_proposals.Count > 0 && _proposals.Keys.First() <= snapshot.Index) _proposals.Remove(_proposals.Keys.First());
+        ForgetProposalsCoveredBy(snapshot.Index);
         Observer?.OnSnapshotRestored(Raft.Id, snapshot);
     }
 }

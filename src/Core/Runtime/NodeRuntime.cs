@@ -15,16 +15,12 @@ namespace Cairn.Core.Runtime;
 /// </summary>
 public sealed partial class NodeRuntime
 {
-    /// <summary>Most client proposals awaiting their entry's apply on one node.</summary>
-    public const int PendingProposalsMax = 8192;
-
     private readonly INetwork _network;
     private readonly ILogDisk _disk;
     private readonly IStateMachine _stateMachine;
     private readonly IClientReplySink _replies;
     private readonly RaftBugs _bugs;
     private readonly Queue<PendingWrite> _writes = new();
-    private readonly SortedDictionary<ulong, (ulong RequestId, ulong Term)> _proposals = new();
     private long _writeSeq;
     private PendingWrite? _lastWrite;
 
@@ -47,6 +43,7 @@ public sealed partial class NodeRuntime
         _bugs = bugs;
         Observer = observer;
         _options = options;
+        _proposalKeyBase = DrawProposalKeyBase(random);
         var durable = disk.Load();
         // Raft §7: the state machine starts from the durable snapshot; the entries after it are replayed.
         if (durable.Snapshot is { Index: > 0 } snapshot && snapshot.Index > stateMachine.AppliedIndex)
@@ -83,6 +80,7 @@ public sealed partial class NodeRuntime
     {
         if (Stopped) return;
         ReleaseDelayed();
+        ExpireProposals();
         Raft.Tick();
         Drain();
     }
@@ -95,31 +93,6 @@ public sealed partial class NodeRuntime
         var message = FrameCodec.TryDecode(frame, out _, verifyChecksum: !_bugs.SkipChecksum);
         if (message is null) { DroppedFrames++; return; }
         Raft.Step(message);
-        Drain();
-    }
-
-    /// <summary>Proposes a client command; the reply arrives through the sink once it is applied or refused.</summary>
-    public void Propose(ulong requestId, byte[] command)
-    {
-        if (Stopped) return;
-        if (_proposals.Count >= PendingProposalsMax)
-        {
-            Reply(requestId, ClientOutcome.Rejected, error: $"{PendingProposalsMax} proposals pending (PendingProposalsMax)");
-            return;
-        }
-        if (_disk.OutOfSpace)
-        {
-            Reply(requestId, ClientOutcome.Rejected, error: "disk full: proposal refused until space returns");
-            return;
-        }
-        var result = Raft.Propose(command);
-        if (!result.Accepted)
-        {
-            var outcome = Raft.Role == RaftRole.Leader ? ClientOutcome.Rejected : ClientOutcome.NotLeader;
-            Reply(requestId, outcome, error: result.Error);
-            return;
-        }
-        _proposals[result.Index] = (requestId, result.Term);
         Drain();
     }
 
@@ -146,8 +119,11 @@ public sealed partial class NodeRuntime
         StopReason = $"disk write {writeId} failed: {reason}";
     }
 
-    private void Reply(ulong requestId, ClientOutcome outcome, ulong index = 0, byte[]? result = null, string? error = null) =>
+    private void Reply(ulong requestId, ClientOutcome outcome, ulong index = 0, byte[]? result = null, string? error = null)
+    {
+        _pendingRequests.Remove(requestId);
         _replies.OnReply(new ClientReply(requestId, outcome, index, result, Raft.Leader, error));
+    }
 
     private readonly List<Message> _delayed = new();
 

@@ -13,6 +13,8 @@ public sealed class Nemesis
     private readonly SimWorld _world;
     private readonly SimRandom _random;
     private readonly FaultKinds[] _actions;
+    private readonly SimRandom _transferRandom;
+    private readonly double _transferRate;
 
     /// <summary>Creates a nemesis acting on <paramref name="world"/> with the world's plan.</summary>
     public Nemesis(SimWorld world, SimRandom random)
@@ -22,7 +24,16 @@ public sealed class Nemesis
         var actionKinds = new[] { FaultKinds.Crash, FaultKinds.Partition, FaultKinds.Clog, FaultKinds.Bandwidth, FaultKinds.Pause, FaultKinds.Clock, FaultKinds.FsyncFail, FaultKinds.DiskFull };
         // Crashes and partitions are drawn twice as often as the rest.
         _actions = actionKinds.Where(world.Plan.Has).SelectMany(k => k is FaultKinds.Crash or FaultKinds.Partition ? new[] { k, k } : new[] { k }).ToArray();
+        // Leader transfers (thesis §3.10) in half the runs, from their own stream so the fault schedule is unchanged.
+        _transferRandom = SimRandom.Derive(world.Options.Seed, "leader-transfer");
+        _transferRate = _transferRandom.Chance(0.5) ? TransferRateMax * _transferRandom.Next(1, 11) / 10 : 0;
     }
+
+    /// <summary>Highest per-action chance that the nemesis also asks the leader to hand over leadership.</summary>
+    public const double TransferRateMax = 0.3;
+
+    /// <summary>Leader transfers the nemesis started.</summary>
+    public int Transfers { get; private set; }
 
     /// <summary>Fault actions taken so far.</summary>
     public int Actions { get; private set; }
@@ -38,6 +49,7 @@ public sealed class Nemesis
     {
         if (_world.Healed) return;
         Actions++;
+        if (_transferRate > 0 && _transferRandom.Chance(_transferRate)) TransferLeader();
         var node = _random.Next(1, _world.Nodes.Count + 1);
         var kind = _random.Pick(_actions);
         switch (kind)
@@ -52,6 +64,17 @@ public sealed class Nemesis
             case FaultKinds.DiskFull: _world.FillDisk(node, _random.Next(200, 4000)); break;
         }
         ScheduleNext();
+    }
+
+    /// <summary>Asks the current leader (if one is up and not paused) to hand leadership to another member.</summary>
+    private void TransferLeader()
+    {
+        var leader = _world.Nodes.FirstOrDefault(n => n.Up && n.PausedUntil <= _world.Scheduler.Now && n.Raft!.Role == Cairn.Core.Raft.RaftRole.Leader);
+        if (leader is null || _world.Nodes.Count < 2) return;
+        var target = 1 + (leader.Id - 1 + _transferRandom.Next(1, _world.Nodes.Count)) % _world.Nodes.Count;
+        if (leader.Runtime!.TransferLeadership((ulong)target) is not null) return;
+        Transfers++;
+        _world.Mark("transfer", new[] { leader.Id, target }, 0, $"n{leader.Id} hands leadership to n{target}");
     }
 
     private void Partition()

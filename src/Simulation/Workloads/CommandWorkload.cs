@@ -8,7 +8,7 @@ using Cairn.Simulation.World;
 namespace Cairn.Simulation.Workloads;
 
 /// <summary>
-/// The <c>register</c> workload: clients propose unique commands to the node they believe leads, with a
+/// The <c>register</c> workload: clients propose unique commands to a node drawn at random (followers forward to the leader), with a
 /// timeout and retries (on a timeout, to another node). Each acknowledgement is checked against the
 /// committed log at the acknowledged index.
 /// </summary>
@@ -113,6 +113,7 @@ public sealed class CommandWorkload : IWorkload
             BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(8), c.Seq);
             BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(16), _random.NextULong());
             c.IssuedAt = _world.Scheduler.Now;
+            c.Target = _random.Next(1, _world.Nodes.Count + 1); // any node: followers forward to the leader
             if (_world.Timeline is not null) _operations.Add((c.Index, c.Seq, c.IssuedAt, -1));
         }
         c.RequestId = ++_nextRequestId;

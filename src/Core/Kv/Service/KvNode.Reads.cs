@@ -25,6 +25,12 @@ public sealed partial class KvNode
             Send(read.RequestId, KvReplyStatus.Rejected, error: $"{_options.PendingReadsMax} reads pending (PendingReadsMax)");
             return;
         }
+        if (read.Kind != PendingKind.Range && !_leading)
+        {
+            // Lease keep-alive and time-to-live are the leader's lessor's; followers do not forward them.
+            Send(read.RequestId, KvReplyStatus.NotLeader, error: "lease requests are served by the leader");
+            return;
+        }
         _pendingReads.Add(read.RequestId, read);
         Runtime.ReadLinearizable(read.RequestId); // may answer synchronously through OnReply
     }

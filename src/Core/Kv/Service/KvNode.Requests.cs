@@ -10,7 +10,8 @@ public sealed partial class KvNode
     /// <summary>
     /// etcd Range. With <see cref="RangeRequest.Serializable"/> the local applied state answers at once
     /// (possibly stale). Otherwise the read is linearizable: the leader confirms its leadership with a
-    /// ReadIndex round and answers once it has applied up to the read index; a follower answers NotLeader.
+    /// ReadIndex round and answers once it has applied up to the read index; a follower forwards the ReadIndex
+    /// request to its leader and answers once it has applied up to the leader's read index.
     /// </summary>
     /// <param name="requestId">The caller's id, below <see cref="InternalRequestIdMin"/>.</param>
     /// <param name="request">The range.</param>
@@ -98,8 +99,9 @@ public sealed partial class KvNode
             Send(requestId, KvReplyStatus.Rejected, error: $"request ids must be below {InternalRequestIdMin} (InternalRequestIdMin)");
             return false;
         }
-        if (_pendingReads.ContainsKey(requestId))
+        if (_pendingReads.ContainsKey(requestId) || Runtime.IsRequestPending(requestId))
         {
+            // Refused without touching the pending request: its answer must still reach the caller.
             Send(requestId, KvReplyStatus.Rejected, error: $"request id {requestId} is already pending");
             return false;
         }

@@ -59,10 +59,9 @@ public sealed partial class KvWorkload
         c.Stamp = op.Proposed && op.Kind != KvOperationKind.RegisterSession
             ? new SessionStamp(c.ClientId, ++c.Sequence)
             : SessionStamp.None;
-        if (op.Kind is KvOperationKind.Read or KvOperationKind.SerializableRead)
-        {
-            c.Target = _random.Next(1, _world.Nodes.Count + 1); // spread reads like etcd's client balancer
-        }
+        // Any member serves any request (followers forward to the leader), so spread every operation
+        // over the nodes like etcd's client balancer; lease keep-alives still follow the leader hint.
+        c.Target = _random.Next(1, _world.Nodes.Count + 1);
         if (op.History is not null)
         {
             _history.Invoke(c.Process, op.History, c.InvokedAt);
