@@ -32,6 +32,7 @@ internal static class EtcdErrors
     public static RpcException Timeout => Make(StatusCode.Unavailable, "etcdserver: request timed out");
     public static RpcException Corrupt => Make(StatusCode.DataLoss, "etcdserver: corrupt cluster");
     public static RpcException BadLeaderTransferee => Make(StatusCode.FailedPrecondition, "etcdserver: bad leader transferee");
+    public static RpcException LeaderTransferTimeout => Make(StatusCode.Unavailable, Core.Kv.Service.KvNode.LeaderTransferTimeoutError);
     public static RpcException MemberNotFound => Make(StatusCode.NotFound, "etcdserver: member not found");
 
     /// <summary>The "not supported yet" answer for membership changes and downgrades (gRPC Unimplemented).</summary>

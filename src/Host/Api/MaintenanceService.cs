@@ -130,13 +130,26 @@ internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : M
         }
     }
 
-    public override Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
+    /// <summary>etcd MoveLeader: the leader hands leadership to the target (Raft thesis §3.10, in Core);
+    /// answered once this member sees the target lead, or etcd's leader-transfer timeout.</summary>
+    public override async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
     {
-        if (calls.Node.Settings.Layout.Members.All(m => m.Id != request.TargetID))
+        var node = calls.Node;
+        string? refusal = await calls.Ask(() => node.Kv.MoveLeader(request.TargetID)).ConfigureAwait(false);
+        if (refusal is not null)
         {
-            throw EtcdErrors.BadLeaderTransferee;
+            throw refusal == Core.Kv.Service.KvNode.BadLeaderTransfereeError ? EtcdErrors.BadLeaderTransferee : EtcdErrors.NotLeader;
         }
-        throw EtcdErrors.Unimplemented("move-leader");
+        var deadline = DateTime.UtcNow.AddMilliseconds(2 * node.Settings.Flags.ElectionTimeoutMs);
+        while (node.CurrentLeader != request.TargetID)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw EtcdErrors.LeaderTransferTimeout;
+            }
+            await Task.Delay(node.Settings.Flags.HeartbeatIntervalMs / 2 + 1, context.CancellationToken).ConfigureAwait(false);
+        }
+        return new MoveLeaderResponse { Header = calls.Header() };
     }
 
     public override Task<DowngradeResponse> Downgrade(DowngradeRequest request, ServerCallContext context) =>
