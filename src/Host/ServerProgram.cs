@@ -110,6 +110,7 @@ internal static class ServerProgram
         builder.Services.AddSingleton<NodeHost>();
         builder.Services.AddSingleton<AlarmTable>();
         builder.Services.AddSingleton<NodeCalls>();
+        builder.Services.AddSingleton<LeaderLink>();
         builder.Services.AddSingleton<GrpcMetricsInterceptor>();
         builder.Services.AddHostedService<QuotaWatcher>();
         builder.Services.AddHostedService<AutoCompactor>();

@@ -105,13 +105,12 @@ internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : M
     }
 
     /// <summary>Streams a consistent copy of the KV state (taken on the loop at one applied index) in
-    /// 32 KiB chunks, followed by its SHA-256 as etcd appends to its snapshot stream.</summary>
+    /// 32 KiB chunks, in the <see cref="SnapshotFile"/> layout that ends with etcd's SHA-256.</summary>
     public override async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responseStream, ServerCallContext context)
     {
         var node = calls.Node;
         (byte[] data, long revision) = await calls.Ask(() => (node.Kv.StateMachine.TakeSnapshot(), node.Kv.StateMachine.Revision)).ConfigureAwait(false);
-        byte[] sha = SHA256.HashData(data);
-        byte[] blob = [.. data, .. sha];
+        byte[] blob = SnapshotFile.Encode(data);
         ResponseHeader header = calls.Stamp(new ResponseHeader { Revision = revision });
         for (int offset = 0; offset < blob.Length; offset += SnapshotChunkBytes)
         {
