@@ -61,7 +61,8 @@ internal static class JsonGateway
                 var task = handler(http.RequestServices, request);
                 await task.ConfigureAwait(false);
                 var response = (IMessage)task.GetType().GetProperty("Result")!.GetValue(task)!;
-                return Results.Text(Formatter.Format(response), "application/json");
+                using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(response));
+                return Results.Text(System.Text.Json.JsonSerializer.Serialize(json.RootElement), "application/json"); // compact, as grpc-gateway
             }
             catch (RpcException e)
             {

@@ -136,6 +136,7 @@ public sealed class CairnProcess : IDisposable
     {
         Kill();
         _process?.Dispose();
+        _process = null;
     }
 
     /// <summary>A free loopback port (bound then released).</summary>

@@ -34,7 +34,7 @@ public sealed class ClientLibraryTests(SingleMemberFixture server) : IClassFixtu
     [Fact]
     public async Task Python_etcd3_smoke()
     {
-        var info = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "etcd3_smoke.py"));
         info.ArgumentList.Add(server.Endpoint);
         info.Environment["PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION"] = "python";

@@ -18,8 +18,7 @@ public sealed class ClusterTests
         }
         foreach (CairnProcess member in cluster.Members)
         {
-            Assert.Equal("3\n", Etcdctl.Ok(member.Endpoint, "get", "any/", "--prefix", "--count-only", "-w", "fields").Split('\n')
-                .Where(l => l.StartsWith("\"Count\"", StringComparison.Ordinal)).Select(l => l.Split(':')[1].Trim() + "\n").Single());
+            Assert.Equal(3, Etcdctl.Count(member.Endpoint, "any/"));
         }
         string members = Etcdctl.Ok(cluster.Endpoints, "member", "list");
         foreach (CairnProcess member in cluster.Members)

@@ -44,6 +44,13 @@ public static class Etcdctl
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>The number of keys in a range (etcdctl get -w json's "count").</summary>
+    public static long Count(string endpoints, string prefix)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(Ok(endpoints, "get", prefix, "--prefix", "--keys-only", "-w", "json"));
+        return json.RootElement.TryGetProperty("count", out var count) ? count.GetInt64() : 0;
+    }
+
     /// <summary>Asserts success and returns stdout.</summary>
     public static string Ok(string endpoints, params string[] args)
     {

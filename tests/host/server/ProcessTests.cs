@@ -44,7 +44,7 @@ public sealed class ProcessTests
         Assert.Equal(0, member.ExitCode);
         member.Start();
         await member.WaitHealthy();
-        Assert.Contains("20", Etcdctl.Ok(member.Endpoint, "get", "term/", "--prefix", "--count-only", "-w", "fields"));
+        Assert.Equal(20, Etcdctl.Count(member.Endpoint, "term/"));
     }
 
     private static (int Code, string Output) RunToExit(params string[] args)

@@ -3,7 +3,7 @@ using Xunit;
 namespace Cairn.Host.Tests;
 
 /// <summary>One single-member server shared by a test class.</summary>
-public sealed class SingleMemberFixture : IAsyncLifetime, IDisposable
+public sealed class SingleMemberFixture : IAsyncLifetime
 {
     public CairnCluster Cluster { get; } = new(1);
 
@@ -18,6 +18,4 @@ public sealed class SingleMemberFixture : IAsyncLifetime, IDisposable
         Cluster.Dispose();
         return Task.CompletedTask;
     }
-
-    public void Dispose() => Cluster.Dispose();
 }
