@@ -23,6 +23,9 @@ public sealed record RunOptions
     public int ClientThinkMs { get; init; } = 100;
     /// <summary>The workload name.</summary>
     public string Workload { get; init; } = "register";
+
+    /// <summary>The KV workload's MVCC store: <c>memory</c> or <c>sqlite</c> (see <c>MvccStores</c>).</summary>
+    public string Store { get; init; } = "memory";
     /// <summary>After the heal, how long the cluster has to elect a leader and commit a new command.</summary>
     public long LivenessBoundMs { get; init; } = 30_000;
     /// <summary>Local tick interval of every node, in ms.</summary>
@@ -44,6 +47,7 @@ public sealed record RunOptions
         var cmd = $"dotnet run --project src/Simulation -- run --seed {Seed} --nodes {Nodes} --duration {DurationMs / 1000}s --faults {Faults.ToString().ToLowerInvariant()}";
         if (Workload != "register") cmd += $" --workload {Workload}";
         if (Clients != 5) cmd += $" --clients {Clients}";
+        if (Store != "memory") cmd += $" --store {Store}";
         if (Without != FaultKinds.None) cmd += $" --without {FaultKindNames.Format(Without)}";
         if (Bug is not null) cmd += $" --bug {Bug}";
         if (Muted.Count > 0) cmd += $" --mute {string.Join(",", Muted)}";

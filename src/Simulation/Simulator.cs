@@ -53,7 +53,10 @@ public static class Simulator
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
-        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None),
+        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None)
+        {
+            BackendFactory = MvccStores.Factory(options.Store),
+        },
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'; known: {string.Join(", ", Workloads)}"),
     };
 }

@@ -19,6 +19,10 @@ internal static class LogLoader
         {
             return LoadInTransaction(connection);
         }
+        catch (SqliteException e) when (SqliteFiles.IsCorrupt(e))
+        {
+            throw Corrupt($"SQLite reports a damaged database ({e.Message})");
+        }
         finally
         {
             SqliteFiles.Execute(connection, "ROLLBACK");

@@ -8,17 +8,30 @@ internal static class SqliteFiles
     /// <summary>SQLite's primary result code for a full disk (SQLITE_FULL).</summary>
     internal const int SqliteFull = 13;
 
+    /// <summary>SQLite's result codes for a damaged database (SQLITE_CORRUPT, SQLITE_NOTADB).</summary>
+    internal const int SqliteCorrupt = 11, SqliteNotADatabase = 26;
+
     /// <summary>Milliseconds a connection waits on a lock held by another connection before failing.</summary>
     internal const int BusyTimeoutMsMax = 5_000;
 
     /// <summary>Opens <paramref name="path"/> (creating it), in WAL mode with <c>synchronous=FULL</c>, so a
-    /// committed transaction has been fsynced before COMMIT returns.</summary>
+    /// committed transaction has been fsynced before COMMIT returns. A file that is not a SQLite database
+    /// throws <see cref="InvalidDataException"/>.</summary>
     internal static SqliteConnection Open(string path)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate };
         var connection = new SqliteConnection(builder.ToString());
-        connection.Open();
-        var mode = Scalar(connection, "PRAGMA journal_mode=WAL;") as string;
+        string? mode;
+        try
+        {
+            connection.Open();
+            mode = Scalar(connection, "PRAGMA journal_mode=WAL;") as string;
+        }
+        catch (SqliteException e) when (IsCorrupt(e))
+        {
+            connection.Dispose();
+            throw new InvalidDataException($"{path} is not a readable SQLite database ({e.Message}); refusing to start", e);
+        }
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
         {
             connection.Dispose();
@@ -49,6 +62,9 @@ internal static class SqliteFiles
         foreach (var name in parameters) command.Parameters.Add(new SqliteParameter(name, null));
         return command;
     }
+
+    /// <summary>True when SQLite found its own structures damaged (SQLITE_CORRUPT, SQLITE_NOTADB).</summary>
+    internal static bool IsCorrupt(SqliteException error) => (error.SqliteErrorCode & 0xFF) is SqliteCorrupt or SqliteNotADatabase;
 
     /// <summary>True when <paramref name="error"/> is SQLite telling us the disk (or the database's size limit) is full.</summary>
     internal static bool IsFull(SqliteException error) => (error.SqliteErrorCode & 0xFF) == SqliteFull;

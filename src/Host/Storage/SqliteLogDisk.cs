@@ -43,7 +43,8 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
 
     /// <summary>Opens (creating when missing) the log database at <paramref name="path"/> and starts its writer.</summary>
     /// <param name="path">The database file; SQLite keeps <c>-wal</c> and <c>-shm</c> files beside it.</param>
-    /// <param name="onDurable">Called on the writer thread with each write id once it is durable, in id order.</param>
+    /// <param name="onDurable">Called on the writer thread with each write id once it is durable, in id order.
+    /// Callbacks must return quickly and must not throw (post them to the node loop).</param>
     /// <param name="onFailed">Called on the writer thread with a write id and the reason when it cannot be made
     /// durable; every later write fails too.</param>
     public SqliteLogDisk(string path, Action<long> onDurable, Action<long, string> onFailed)
@@ -90,6 +91,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
             if (write.Id <= _lastSubmittedId)
                 throw new ArgumentException($"write id {write.Id} does not follow {_lastSubmittedId}", nameof(write));
             while (_queue.Count >= QueuedWritesMax && !_stopping) Monitor.Wait(_gate);
+            ObjectDisposedException.ThrowIf(_stopping, this);
             _lastSubmittedId = write.Id;
             _queue.Enqueue(write);
             Monitor.PulseAll(_gate);

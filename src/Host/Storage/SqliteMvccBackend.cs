@@ -16,7 +16,8 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     /// <summary>Rows read per query when paging a range or an export; a page of a LIST costs O(page).</summary>
     public const int RangePageRowsMax = 256;
 
-    private readonly SqliteConnection _connection;
+    private readonly string _path;
+    private SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private bool _inTransaction;
     private bool _inBatch;
@@ -26,8 +27,22 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     public SqliteMvccBackend(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        _connection = path == ":memory:" ? OpenInMemory() : SqliteFiles.Open(path);
-        SqliteFiles.Execute(_connection, MvccSchema.Create);
+        _path = path;
+        _connection = Open();
+        LoadMeta();
+    }
+
+    private bool InMemory => _path == ":memory:";
+
+    private SqliteConnection Open()
+    {
+        var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path);
+        SqliteFiles.Execute(connection, MvccSchema.Create);
+        return connection;
+    }
+
+    private void LoadMeta()
+    {
         CurrentRevision = ReadMeta(MvccSchema.CurrentRevision) ?? 1;
         CompactRevision = ReadMeta(MvccSchema.CompactRevision) ?? 0;
         AppliedIndex = (ulong)(ReadMeta(MvccSchema.AppliedIndex) ?? 0);
@@ -79,6 +94,12 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     public void Dispose()
     {
         if (_inTransaction) SqliteFiles.Execute(_connection, "ROLLBACK");
+        _inTransaction = _inBatch = false;
+        Close();
+    }
+
+    private void Close()
+    {
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
         _connection.Dispose();

@@ -13,13 +13,14 @@ internal sealed class CommonOptions
     public Option<string?> Without { get; } = new("--without") { Description = "Fault kinds to leave out, comma-separated: " + string.Join(",", FaultKindNames.Singles.Select(FaultKindNames.Name)) + "." };
     public Option<string?> Bug { get; } = new("--bug") { Description = "Switch on a canary (see `bugs`)." };
     public Option<string> Workload { get; } = new("--workload") { Description = "Workload: " + string.Join(" | ", Simulator.Workloads) + ".", DefaultValueFactory = _ => "register" };
+    public Option<string> Store { get; } = new("--store") { Description = "MVCC store of the kv workload: memory | sqlite.", DefaultValueFactory = _ => "memory" };
     public Option<int> Clients { get; } = new("--clients") { Description = "Simulated clients.", DefaultValueFactory = _ => 5 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print exactly one JSON object on stdout." };
     public Option<string?> Mute { get; } = new("--mute") { Description = "Invariants to ignore, comma-separated: shows which checker catches a canary next." };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Clients, Json, Mute }) command.Options.Add(o);
+        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Store, Clients, Json, Mute }) command.Options.Add(o);
     }
 
     /// <summary>Builds run options for one seed, throwing <see cref="ArgumentException"/> on bad input.</summary>
@@ -33,10 +34,12 @@ internal sealed class CommonOptions
         if (bug is not null) Canaries.CanaryCatalog.Find(bug);
         var workload = parse.GetValue(Workload)!;
         if (!Simulator.Workloads.Contains(workload)) throw new ArgumentException($"unknown workload '{workload}'");
+        var store = parse.GetValue(Store)!;
+        if (!Workloads.Kv.MvccStores.Names.Contains(store)) throw new ArgumentException($"unknown store '{store}'; known: {string.Join(", ", Workloads.Kv.MvccStores.Names)}");
         return new RunOptions
         {
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
-            Bug = bug, Workload = workload, Clients = clients,
+            Bug = bug, Workload = workload, Store = store, Clients = clients,
             Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
             Muted = parse.GetValue(Mute)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? Array.Empty<string>(),
         };

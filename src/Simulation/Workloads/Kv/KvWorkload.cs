@@ -41,6 +41,9 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     private readonly SimRandom _random;
     private readonly KvBugs _bugs;
+
+    /// <summary>Makes each state machine's MVCC backend (<c>--store</c>); null for the in-memory one.</summary>
+    public Func<IMvccBackend>? BackendFactory { get; init; }
     private readonly KvOperationDraw _draw;
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
@@ -94,7 +97,7 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     /// <inheritdoc />
     public IStateMachine CreateStateMachine() =>
-        new RecordingStateMachine(new KvStateMachine(null, null, null, null, _bugs), OnApplied);
+        new RecordingStateMachine(new KvStateMachine(null, BackendFactory?.Invoke(), null, null, _bugs), OnApplied);
 
     /// <inheritdoc />
     public INodeApplication? CreateApplication(SimNode node)

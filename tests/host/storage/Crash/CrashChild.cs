@@ -3,12 +3,17 @@ namespace Cairn.Host.Storage.Tests.Crash;
 /// <summary>
 /// The process the crash test kills: writes to a <see cref="SqliteLogDisk"/> and a <see cref="SqliteMvccBackend"/>
 /// as fast as it can and prints every acknowledgement (<c>D id</c>: log write durable; <c>A index</c>: MVCC batch
-/// committed). The parent kills it with SIGKILL at a random point and checks that nothing acknowledged is lost.
+/// committed; <c>S index</c>: a snapshot at that index installed into a second, follower store). The parent kills it with SIGKILL at a random point and checks that nothing acknowledged is lost.
 /// </summary>
 public static class CrashChild
 {
     /// <summary>Loop iterations before the child stops by itself, should no one kill it.</summary>
     public const int IterationsMax = 20_000;
+
+    /// <summary>Batches between snapshots, each written to a file and installed into the follower's store.</summary>
+    public const int SnapshotEvery = 5;
+
+    public const string FollowerFile = "follower.db";
 
     public const string Flag = "--crash-child";
     public const string CanaryFlag = "--canary-applied-index-outside-transaction";
@@ -20,7 +25,9 @@ public static class CrashChild
         var output = Console.Out;
         using var log = new SqliteLogDisk(Path.Combine(dir, "log.db"),
             id => output.WriteLine($"D {id}"), (id, reason) => output.WriteLine($"F {id} {reason}"));
-        using var mvcc = new SqliteMvccBackend(Path.Combine(dir, "mvcc.db")) { AppliedIndexOutsideTransactionCanary = args.Contains(CanaryFlag) };
+        var canary = args.Contains(CanaryFlag);
+        using var mvcc = new SqliteMvccBackend(Path.Combine(dir, "mvcc.db")) { AppliedIndexOutsideTransactionCanary = canary };
+        using var follower = new SqliteMvccBackend(Path.Combine(dir, FollowerFile));
         var random = new Random(seed);
         using var writes = CrashWorkload.LogWrites(seed).GetEnumerator();
         output.WriteLine("READY");
@@ -33,6 +40,9 @@ public static class CrashChild
             }
             CrashWorkload.ApplyMvccBatch(mvcc, (ulong)i);
             output.WriteLine($"A {i}");
+            if (canary || i % SnapshotEvery != 0) continue; // the canary run aims every kill at the batch commits
+            follower.InstallSnapshot(mvcc.WriteSnapshot(Path.Combine(dir, $"snapshot-{i}.db")));
+            output.WriteLine($"S {i}");
         }
         return 0;
     }

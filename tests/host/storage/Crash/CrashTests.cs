@@ -10,7 +10,8 @@ namespace Cairn.Host.Storage.Tests.Crash;
 /// random point, many times. After each kill, persist-before-acknowledge must hold: every log write reported
 /// durable (entries and votes) is loaded back — the disk holds exactly some prefix of the writes that covers
 /// all acknowledged ones — and the MVCC store's applied index matches its data and covers every acknowledged
-/// batch.
+/// batch. A follower store that installs a snapshot file every few batches is, after the kill, exactly some
+/// installed snapshot (never a torn or partial one) covering every acknowledged install.
 /// </summary>
 public sealed class CrashTests
 {
@@ -18,7 +19,7 @@ public sealed class CrashTests
     public const int KillsMax = 24;
 
     /// <summary>Kills the canary test may spend looking for the planted bug.</summary>
-    public const int CanaryKillsMax = 40;
+    public const int CanaryKillsMax = 60;
 
     /// <summary>Acknowledgements after which the child is killed at the latest.</summary>
     public const int AcksBeforeKillMax = 120;
@@ -60,11 +61,14 @@ public sealed class CrashTests
     {
         using var dir = new TempDirectory();
         var killAfter = new Random(seed * 7919).Next(1, AcksBeforeKillMax);
-        var (durableThrough, appliedThrough) = RunAndKill(dir.Path, seed, canary, killAfter);
-        return CheckLog(dir.File("log.db"), seed, durableThrough) ?? CheckMvcc(dir.File("mvcc.db"), appliedThrough);
+        var (durableThrough, appliedThrough, installedThrough) = RunAndKill(dir.Path, seed, canary, killAfter);
+        return CheckLog(dir.File("log.db"), seed, durableThrough) ?? CheckMvcc(dir.File("mvcc.db"), appliedThrough)
+            ?? Prefixed("follower: ", CheckMvcc(dir.File(CrashChild.FollowerFile), installedThrough));
     }
 
-    private static (long Durable, ulong Applied) RunAndKill(string dir, int seed, bool canary, int killAfter)
+    private static string? Prefixed(string prefix, string? failure) => failure is null ? null : prefix + failure;
+
+    private static (long Durable, ulong Applied, ulong Installed) RunAndKill(string dir, int seed, bool canary, int killAfter)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(CrashChild).Assembly.Location);
@@ -72,7 +76,7 @@ public sealed class CrashTests
         if (canary) start.ArgumentList.Add(CrashChild.CanaryFlag);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash child");
         long durable = 0;
-        ulong applied = 0;
+        ulong applied = 0, installed = 0;
         var acks = 0;
         while (child.StandardOutput.ReadLine() is { } line)
         {
@@ -88,13 +92,17 @@ public sealed class CrashTests
                 applied = ulong.Parse(line[2..], System.Globalization.CultureInfo.InvariantCulture);
                 acks++;
             }
+            else if (line.StartsWith("S ", StringComparison.Ordinal))
+            {
+                installed = ulong.Parse(line[2..], System.Globalization.CultureInfo.InvariantCulture);
+            }
             else if (line.StartsWith("F ", StringComparison.Ordinal)) throw new InvalidOperationException($"child write failed: {line}");
             if (acks >= killAfter) break;
         }
         child.Kill(); // SIGKILL: no finally blocks, no flush, no SQLite close
         child.WaitForExit();
         if (acks < killAfter) throw new InvalidOperationException($"child exited early: {child.StandardError.ReadToEnd()}");
-        return (durable, applied);
+        return (durable, applied, installed);
     }
 
     private static string? CheckLog(string path, int seed, long durableThrough)

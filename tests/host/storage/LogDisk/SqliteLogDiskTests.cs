@@ -99,3 +99,20 @@ public sealed class SqliteLogDiskTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 }
+
+/// <summary>A damaged database file is corruption, not a crash: the node refuses to start with a clear error.</summary>
+public sealed class SqliteDamagedFileTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public void A_file_that_is_not_a_database_refuses_to_start()
+    {
+        var path = _dir.File("log.db");
+        File.WriteAllBytes(path, Enumerable.Range(0, 8192).Select(i => (byte)(i * 31)).ToArray());
+        var error = Assert.Throws<InvalidDataException>(() => new SqliteLogDisk(path, _ => { }, (_, _) => { }).Dispose());
+        Assert.Contains("refusing to start", error.Message);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
