@@ -52,6 +52,7 @@ internal sealed class RaftPump
             Disks[id] = disk;
             Applied[id] = new List<Entry>();
             ReadStates[id] = new List<ReadState>();
+            FailedReads[id] = new List<ulong>();
             _unsynced[id] = new();
             Nodes[id] = Boot(id);
         }
@@ -61,6 +62,8 @@ internal sealed class RaftPump
     public Dictionary<ulong, PumpDisk> Disks { get; } = new();
     public Dictionary<ulong, List<Entry>> Applied { get; } = new();
     public Dictionary<ulong, List<ReadState>> ReadStates { get; } = new();
+    /// <summary>Reads each node gave up on (<see cref="Ready.FailedReads"/>).</summary>
+    public Dictionary<ulong, List<ulong>> FailedReads { get; } = new();
     /// <summary>Messages in flight, delivered first in, first out.</summary>
     public List<Message> Network { get; } = new();
     /// <summary>Every message any node sent, for assertions on what went over the wire.</summary>
@@ -126,6 +129,7 @@ internal sealed class RaftPump
             Persist(id, ready);
             Applied[id].AddRange(ready.CommittedEntries);
             ReadStates[id].AddRange(ready.ReadStates);
+            FailedReads[id].AddRange(ready.FailedReads);
             RecordLeader(id);
         }
     }

@@ -41,7 +41,7 @@ public sealed class ReadIndexTests
 
     /// <summary>
     /// Reference: section 8. A new leader serves no read before it commits an entry of its own term,
-    /// since only then does it know the commit index; followers never serve one.
+    /// since only then does it know the commit index; a follower that knows no leader cannot forward one.
     /// </summary>
     [Fact]
     public void ReadIndex_RefusedBeforeLeaderCommitsInItsTerm()

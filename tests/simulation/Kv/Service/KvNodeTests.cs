@@ -87,18 +87,6 @@ public class KvNodeTests
         Assert.Equal(2, Get(leader, "x")!.Version);
     }
 
-    /// <summary>Raft §8: a follower does not answer linearizable reads; it names the leader.</summary>
-    [Fact]
-    public void LinearizableRead_OnFollower_IsNotLeader()
-    {
-        var cluster = new ServiceCluster(3);
-        var leader = cluster.ElectLeader();
-        var follower = cluster.Members.First(m => m.Id != leader.Id);
-        KvReply reply = Call(cluster, follower, (kv, id) => kv.Range(id, new RangeRequest { Key = B("x") }));
-        Assert.Equal(KvReplyStatus.NotLeader, reply.Status);
-        Assert.Equal(leader.Id, reply.LeaderHint);
-    }
-
     /// <summary>Serializable reads answer from local state (stale on a cut-off follower); linearizable
     /// reads at the leader see every acknowledged write.</summary>
     [Fact]
