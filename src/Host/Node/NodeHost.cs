@@ -148,7 +148,21 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         Loop.Dispose();
     }
 
-    private void Tick() => Kv.Tick(_clock.NowMs);
+    /// <summary>How often watches with progress_notify get an empty response carrying the revision (etcd: 10 minutes).</summary>
+    public static readonly TimeSpan WatchProgressNotifyInterval = TimeSpan.FromMinutes(10);
+
+    private long _lastProgressNotifyMs;
+
+    private void Tick()
+    {
+        long now = _clock.NowMs;
+        Kv.Tick(now);
+        if (now - _lastProgressNotifyMs >= (long)WatchProgressNotifyInterval.TotalMilliseconds)
+        {
+            _lastProgressNotifyMs = now;
+            Kv.StateMachine.Watches.NotifyProgress();
+        }
+    }
 
     private void AfterInput()
     {
