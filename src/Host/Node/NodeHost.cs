@@ -59,6 +59,12 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
             PreVote = true,
             SnapshotEntriesThreshold = settings.Flags.SnapshotCount,
             ProposalBytesMax = settings.Flags.MaxRequestBytes + 64 * 1024,
+            // etcd's defaults for a real network (MaxInflightMsgs 512, MaxSizePerMsg 1 MiB): with one
+            // entry per append under load, the Core's simulator-sized 8 in flight caps throughput at
+            // 8 appends per follower fsync round trip.
+            InflightAppendsMax = 256,
+            AppendEntriesMax = 1024,
+            AppendBytesMax = 1024 * 1024,
         };
         var kvOptions = KvOptions.Default with { RequestBytesMax = settings.Flags.MaxRequestBytes + 64 * 1024 };
         var stateMachine = new KvStateMachine(kvOptions);
