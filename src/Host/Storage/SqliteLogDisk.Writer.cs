@@ -10,6 +10,13 @@ public sealed partial class SqliteLogDisk
         var batch = new List<DiskWrite>(WritesPerCommitMax);
         while (TakeBatch(batch))
         {
+            if (AcknowledgeBeforeCommitCanary)
+            {
+                foreach (var write in batch) _onDurable(write.Id);
+                Interlocked.Add(ref _writesDurable, batch.Count);
+                CommitWithRetry(batch);
+                continue;
+            }
             if (_failure is null) CommitWithRetry(batch);
             if (_failure is not null)
             {

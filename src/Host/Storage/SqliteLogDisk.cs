@@ -68,6 +68,10 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     /// <summary>Writes reported durable.</summary>
     public long WritesDurable => Interlocked.Read(ref _writesDurable);
 
+    /// <summary>Canary for the crash tests: report a batch durable before its COMMIT (persist-before-acknowledge
+    /// broken). Off except in tests.</summary>
+    internal bool AcknowledgeBeforeCommitCanary { get; set; }
+
     /// <summary>Test hook, run on the writer thread before each batch is committed (e.g. to hold the writer
     /// while writes pile up, or to shrink SQLite's page limit).</summary>
     internal Action<SqliteConnection>? BeforeCommit { get; set; }

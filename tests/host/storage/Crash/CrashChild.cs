@@ -17,6 +17,7 @@ public static class CrashChild
 
     public const string Flag = "--crash-child";
     public const string CanaryFlag = "--canary-applied-index-outside-transaction";
+    public const string AckCanaryFlag = "--canary-ack-before-commit";
 
     public static int Run(string[] args)
     {
@@ -24,8 +25,11 @@ public static class CrashChild
         var seed = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
         var output = Console.Out;
         using var log = new SqliteLogDisk(Path.Combine(dir, "log.db"),
-            id => output.WriteLine($"D {id}"), (id, reason) => output.WriteLine($"F {id} {reason}"));
-        var canary = args.Contains(CanaryFlag);
+            id => output.WriteLine($"D {id}"), (id, reason) => output.WriteLine($"F {id} {reason}"))
+        {
+            AcknowledgeBeforeCommitCanary = args.Contains(AckCanaryFlag),
+        };
+        var canary = args.Contains(CanaryFlag) || args.Contains(AckCanaryFlag);
         using var mvcc = new SqliteMvccBackend(Path.Combine(dir, "mvcc.db")) { AppliedIndexOutsideTransactionCanary = canary };
         using var follower = new SqliteMvccBackend(Path.Combine(dir, FollowerFile));
         var random = new Random(seed);

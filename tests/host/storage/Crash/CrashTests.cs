@@ -36,28 +36,36 @@ public sealed class CrashTests
     {
         for (var seed = 1; seed <= KillsMax; seed++)
         {
-            var failure = KillAndCheck(seed, canary: false);
+            var failure = KillAndCheck(seed, canary: null);
             Assert.True(failure is null, $"seed {seed}: {failure}\nreplay: dotnet test tests/host/storage --filter FullyQualifiedName~CrashTests (seed {seed})");
         }
     }
 
     [Fact]
-    public void Canary_applied_index_written_outside_the_data_transaction_is_caught()
+    public void Canary_applied_index_written_outside_the_data_transaction_is_caught() =>
+        AssertCanaryCaught(CrashChild.CanaryFlag, "applied index");
+
+    [Fact]
+    public void Canary_log_write_acknowledged_before_its_commit_is_caught() =>
+        AssertCanaryCaught(CrashChild.AckCanaryFlag, "acknowledged write");
+
+    /// <summary>Kills children running with <paramref name="canary"/> on, seed after seed, until the check fails.</summary>
+    private void AssertCanaryCaught(string canary, string expected)
     {
         for (var seed = 1; seed <= CanaryKillsMax; seed++)
         {
-            var failure = KillAndCheck(seed, canary: true);
+            var failure = KillAndCheck(seed, canary);
             if (failure is null) continue;
-            _output.WriteLine($"canary caught at seed {seed}: {failure}");
-            Assert.Contains("applied index", failure);
+            _output.WriteLine($"canary {canary} caught at seed {seed}: {failure}");
+            Assert.Contains(expected, failure);
             return;
         }
-        Assert.Fail($"the canary survived {CanaryKillsMax} kills");
+        Assert.Fail($"the canary {canary} survived {CanaryKillsMax} kills");
     }
 
     /// <summary>Runs the child on a fresh directory, kills it after a seeded number of acknowledgements and
     /// checks the files; returns what is wrong, or null.</summary>
-    private string? KillAndCheck(int seed, bool canary)
+    private string? KillAndCheck(int seed, string? canary)
     {
         using var dir = new TempDirectory();
         var killAfter = new Random(seed * 7919).Next(1, AcksBeforeKillMax);
@@ -68,12 +76,12 @@ public sealed class CrashTests
 
     private static string? Prefixed(string prefix, string? failure) => failure is null ? null : prefix + failure;
 
-    private static (long Durable, ulong Applied, ulong Installed) RunAndKill(string dir, int seed, bool canary, int killAfter)
+    private static (long Durable, ulong Applied, ulong Installed) RunAndKill(string dir, int seed, string? canary, int killAfter)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(CrashChild).Assembly.Location);
         foreach (var arg in new[] { CrashChild.Flag, dir, seed.ToString(System.Globalization.CultureInfo.InvariantCulture) }) start.ArgumentList.Add(arg);
-        if (canary) start.ArgumentList.Add(CrashChild.CanaryFlag);
+        if (canary is not null) start.ArgumentList.Add(canary);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash child");
         long durable = 0;
         ulong applied = 0, installed = 0;
