@@ -36,6 +36,55 @@ internal static class JsonGateway
         Unary<AlarmRequest>(app, "/v3/maintenance/alarm", (s, r) => s.Get<MaintenanceService>().Alarm(r, null!));
         Unary<DefragmentRequest>(app, "/v3/maintenance/defragment", (s, r) => s.Get<MaintenanceService>().Defragment(r, null!));
         Unary<AuthStatusRequest>(app, "/v3/auth/status", (s, r) => s.Get<AuthService>().AuthStatus(r, null!));
+        app.MapPost("/v3/watch", Watch);
+    }
+
+    /// <summary>grpc-gateway's server stream for /v3/watch: the body is one WatchRequest (a create), and every
+    /// response is written as <c>{"result":{...}}</c> and a newline until the client disconnects.</summary>
+    private static async Task Watch(HttpContext http, Node.NodeHost node, NodeCalls calls)
+    {
+        WatchRequest request;
+        try
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            request = Parser.Parse<WatchRequest>(await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            await Error(StatusCode.InvalidArgument, e.Message).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+        if (request.RequestUnionCase != WatchRequest.RequestUnionOneofCase.CreateRequest)
+        {
+            await Error(StatusCode.InvalidArgument, "the /v3/watch body must be a create_request").ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+        var stream = new Node.WatchStream();
+        if (!node.Loop.TryPost(() => node.CreateWatch(stream, 0, request.CreateRequest)))
+        {
+            await Error(StatusCode.ResourceExhausted, "etcdserver: too many requests").ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+        http.Response.ContentType = "application/json";
+        try
+        {
+            await foreach (WatchResponse response in stream.Outgoing.Reader.ReadAllAsync(http.RequestAborted).ConfigureAwait(false))
+            {
+                response.Header = calls.Stamp(response.Header);
+                using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(response));
+                string line = "{\"result\":" + System.Text.Json.JsonSerializer.Serialize(json.RootElement) + "}\n";
+                await http.Response.WriteAsync(line, http.RequestAborted).ConfigureAwait(false);
+                await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client went away
+        }
+        finally
+        {
+            node.Loop.Post(() => node.CloseWatches(stream));
+        }
     }
 
     private static T Get<T>(this IServiceProvider services) => ActivatorUtilities.CreateInstance<T>(services);

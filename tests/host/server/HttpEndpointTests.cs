@@ -46,6 +46,24 @@ public sealed class HttpEndpointTests(SingleMemberFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Json_gateway_watch_streams_results()
+    {
+        using var http = new HttpClient();
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var request = new HttpRequestMessage(HttpMethod.Post, server.Member.Url + "/v3/watch")
+        {
+            Content = new StringContent("{\"create_request\":{\"key\":\"Z3d3\"}}", Encoding.UTF8, "application/json"),
+        };
+        HttpResponseMessage response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token));
+        Assert.Contains("\"created\":true", await reader.ReadLineAsync(cancel.Token));
+        Etcdctl.Ok(server.Endpoint, "put", "gww", "x");
+        string? line = await reader.ReadLineAsync(cancel.Token);
+        Assert.StartsWith("{\"result\":", line, StringComparison.Ordinal);
+        Assert.Contains("\"value\":\"eA==\"", line);
+    }
+
+    [Fact]
     public async Task Malformed_grpc_frame_gets_an_error_and_the_server_stays_up()
     {
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
