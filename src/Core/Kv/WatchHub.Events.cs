@@ -93,6 +93,10 @@ public sealed partial class WatchHub
         }
         List<Event> selected = watcher.Select(events);
         selected.RemoveAll(_ => DropForCanary());
+        if (_bugs.WatchStreamStalls && (_eventsQueuedForCanary += selected.Count) > _bugs.WatchStallAfterEvents)
+        {
+            selected.Clear(); // canary: this hub delivers nothing more
+        }
         if (selected.Count > 0)
         {
             var response = new WatchResponse { Header = new ResponseHeader { Revision = revision }, WatchId = watcher.Id };
@@ -102,6 +106,8 @@ public sealed partial class WatchHub
         watcher.NextRevision = revision + 1;
         return true;
     }
+
+    private long _eventsQueuedForCanary;
 
     private bool DropForCanary()
     {

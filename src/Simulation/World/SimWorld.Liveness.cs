@@ -29,6 +29,7 @@ public sealed partial class SimWorld
         foreach (var id in _core)
         {
             var node = Nodes[id - 1];
+            if (node.Clock.DriftPpm != 0) RecordClockChange(); // dropping the drift makes the clock jump
             node.Clock.DriftPpm = 0;
             node.Disk.FullUntil = 0;
             node.Disk.FailNextSync = false;
