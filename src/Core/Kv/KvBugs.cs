@@ -42,12 +42,12 @@ internal sealed class KvBugs
     /// fast leader clock expires leases before their TTL has run in true time.</summary>
     internal bool LeaseExpiresEarly { get; init; }
 
-    /// <summary>A node's watch hub stops sending events to any watcher after its first
-    /// <see cref="WatchStallAfterEvents"/> events, while the history goes on.</summary>
+    /// <summary>Watch hubs silently stop delivering events of revisions above
+    /// <see cref="WatchStallAfterRevision"/> (watchers stay open, progress stops while the history goes on).</summary>
     internal bool WatchStreamStalls { get; init; }
 
-    /// <summary>After how many events <see cref="WatchStreamStalls"/> stalls a watcher.</summary>
-    internal int WatchStallAfterEvents { get; init; } = 50;
+    /// <summary>The last revision <see cref="WatchStreamStalls"/> still delivers.</summary>
+    internal long WatchStallAfterRevision { get; init; } = 100;
 
     /// <summary>A linearizable range reply's header claims the node's commit index as its revision
     /// source: it carries a revision one above the replying node's applied revision.</summary>

@@ -93,9 +93,9 @@ public sealed partial class WatchHub
         }
         List<Event> selected = watcher.Select(events);
         selected.RemoveAll(_ => DropForCanary());
-        if (_bugs.WatchStreamStalls && (_eventsQueuedForCanary += selected.Count) > _bugs.WatchStallAfterEvents)
+        if (_bugs.WatchStreamStalls && revision > _bugs.WatchStallAfterRevision)
         {
-            selected.Clear(); // canary: this hub delivers nothing more
+            selected.Clear(); // canary: events past this revision are never delivered
         }
         if (selected.Count > 0)
         {
@@ -106,8 +106,6 @@ public sealed partial class WatchHub
         watcher.NextRevision = revision + 1;
         return true;
     }
-
-    private long _eventsQueuedForCanary;
 
     private bool DropForCanary()
     {

@@ -43,7 +43,7 @@ internal static class CanaryCatalog
         Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
         Kv("restore-drops-lease-key", "a replica restoring a snapshot leaves one leased key unattached to its lease", new KvBugs { RestoreDropsLeaseKey = true }),
         Kv("lease-expires-early", "the lessor measures TTLs on the raw local clock with no drift allowance, so a fast leader clock expires leases early", new KvBugs { LeaseExpiresEarly = true }),
-        Kv("watch-stream-stalls", "each node's watch hub stops delivering events after its first 50", new KvBugs { WatchStreamStalls = true }),
+        Kv("watch-stream-stalls", "watch hubs stop delivering events past revision 100 while watchers stay open", new KvBugs { WatchStreamStalls = true }),
         Kv("read-reply-ahead", "a linearizable range reply claims a revision above the node's applied one while entries are committed but not applied", new KvBugs { ReadReplyAheadOfApplied = true }),
     };
 

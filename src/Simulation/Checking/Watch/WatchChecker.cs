@@ -62,7 +62,8 @@ public static class WatchChecker
     private static List<(long Revision, Event Event)> Expected(WatchStream stream, IReadOnlyList<(long Revision, Event Event)> committed, long upTo) =>
         [.. committed.Where(e => e.Revision >= stream.StartRevision && e.Revision <= upTo && InRange(stream, e.Event.Kv.Key))];
 
-    private static bool InRange(WatchStream stream, ByteString key)
+    /// <summary>True when <paramref name="key"/> is in the stream's range (etcd range rules).</summary>
+    internal static bool InRange(WatchStream stream, ByteString key)
     {
         if (stream.RangeEnd.IsEmpty) return key.Equals(stream.Key);
         bool unbounded = stream.RangeEnd.Length == 1 && stream.RangeEnd[0] == 0;

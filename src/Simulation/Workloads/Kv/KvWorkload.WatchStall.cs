@@ -4,21 +4,28 @@ using Cairn.Simulation.Checking.Watch;
 namespace Cairn.Simulation.Workloads.Kv;
 
 /// <summary>
-/// The continuous checks' state, and the watch stall check: after the heal every watch stream that was
-/// not canceled by a compaction must receive every committed event of its range up to the revision
-/// committed at the heal, within <see cref="WatchStallBoundMs"/>; a stream that stays behind while the
-/// history went on fails as <c>WatchStream</c>. Until then the run has not converged.
+/// The continuous checks' state, and the watch stall check. After the heal, a watch stream must keep up
+/// with the history: at time t (at least <see cref="WatchStallBoundMs"/> after the heal) it must hold every
+/// committed event of its range from its start revision up to the last revision committed at
+/// t − <see cref="WatchStallBoundMs"/>. A stream that stays behind while the history goes on fails as
+/// <c>WatchStream</c>. The run has not converged until every stream holds every committed event of its range.
 /// </summary>
 public sealed partial class KvWorkload
 {
-    /// <summary>How long after the heal a watch stream may still be behind the revisions committed before it,
-    /// in ms: a watch on a dead node is noticed within one probe (<see cref="WatchProbeIntervalMs"/> +
-    /// <see cref="WatchProbeTimeoutMs"/>) and moved; a node that was cut off catches up after an election
-    /// and a log or snapshot transfer. Ten seconds covers both several times over on a healed network.</summary>
-    public const long WatchStallBoundMs = 10_000;
+    /// <summary>How far behind the committed history a watch stream may be after the heal, in ms: a watch on a
+    /// dead node is noticed within one probe (<see cref="WatchProbeIntervalMs"/> + <see cref="WatchProbeTimeoutMs"/>)
+    /// and moved; a node that was cut off catches up after an election and a log or snapshot transfer.
+    /// Five seconds covers both several times over on a healed network.</summary>
+    public const long WatchStallBoundMs = 5_000;
 
-    private long _revisionAtHeal = -1;
-    private int[]? _expectedAtHeal;
+    /// <summary>How often (simulated ms) the stall check runs after the heal.</summary>
+    private const long WatchCheckEveryMs = 50;
+
+    private readonly List<(long TimeMs, long Revision)> _revisionsSinceHeal = new();
+    private readonly Dictionary<WatchStream, (int Cursor, int InRange)> _committedNow = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<WatchStream, (int Cursor, int InRange)> _committedOverdue = new(ReferenceEqualityComparer.Instance);
+    private long _lastWatchCheckMs = -1;
+    private bool _watchesCaughtUp;
 
     /// <summary>Replica agreement (summary after every apply, full state hash at samples and snapshots).</summary>
     internal ReplicaAgreementCheck? Agreement { get; private set; }
@@ -29,27 +36,81 @@ public sealed partial class KvWorkload
     /// <summary>The committed event history, built independently of the node code.</summary>
     internal ReferenceHistory Reference { get; } = new();
 
-    /// <summary>True when every stream has every event of its range up to the revision committed at the heal;
-    /// reports <c>WatchStream</c> when one is still behind <see cref="WatchStallBoundMs"/> after the heal.</summary>
+    /// <summary>True when every stream holds every committed event of its range; reports <c>WatchStream</c>
+    /// when one lacks an event committed more than <see cref="WatchStallBoundMs"/> ago (after the heal).</summary>
     private bool WatchesCaughtUp()
     {
         if (Reference.Truncated) return true;
-        if (_revisionAtHeal < 0) _revisionAtHeal = Reference.Revision;
-        _expectedAtHeal ??= [.. _watchers.Select(w => -1)];
-        for (int i = 0; i < _watchers.Length; i++)
+        long now = _world.Scheduler.Now;
+        if (_lastWatchCheckMs >= 0 && now - _lastWatchCheckMs < WatchCheckEveryMs) return _watchesCaughtUp;
+        _lastWatchCheckMs = now;
+        if (_revisionsSinceHeal.Count == 0 || _revisionsSinceHeal[^1].Revision != Reference.Revision)
         {
-            WatchStream stream = _watchers[i].Stream;
+            _revisionsSinceHeal.Add((now, Reference.Revision));
+        }
+        long overdue = now - _world.HealTimeMs > WatchStallBoundMs ? RevisionAt(now - WatchStallBoundMs) : 0;
+        _watchesCaughtUp = true;
+        foreach (WatchClient w in _watchers)
+        {
+            WatchStream stream = w.Stream;
             if (stream.Compacted || stream.StartRevision == 0) continue;
-            if (_expectedAtHeal[i] < 0) _expectedAtHeal[i] = WatchChecker.Lag(stream, Reference.Events, _revisionAtHeal) + stream.Events.Count;
-            if (stream.Events.Count >= _expectedAtHeal[i]) continue;
-            if (_world.Scheduler.Now - _world.HealTimeMs > WatchStallBoundMs)
+            int missingNow = Expected(_committedNow, stream, Reference.Revision) - stream.Events.Count;
+            if (missingNow <= 0) continue;
+            _watchesCaughtUp = false;
+            int missingOverdue = overdue > 0 ? Expected(_committedOverdue, stream, overdue) - stream.Events.Count : 0;
+            if (missingOverdue > 0)
             {
                 _world.Violations.Report("WatchStream",
-                    $"watch client {stream.Client} stalled: {WatchStallBoundMs}ms after the heal it has {stream.Events.Count} of the {_expectedAtHeal[i]} events " +
-                    $"its range committed up to revision {_revisionAtHeal} (last received revision {stream.NextRevision - 1})");
+                    $"watch client {stream.Client} stalled: at {now}ms it lacks {missingOverdue} events of its range committed by revision {overdue}, " +
+                    $"more than {WatchStallBoundMs}ms earlier (it started at revision {stream.StartRevision} and received up to revision {stream.NextRevision - 1})");
+                return false;
             }
-            return false;
         }
-        return true;
+        return _watchesCaughtUp;
+    }
+
+    /// <summary>The last revision committed at or before <paramref name="timeMs"/> (the revision at the heal
+    /// when that is earlier).</summary>
+    private long RevisionAt(long timeMs)
+    {
+        long revision = _revisionsSinceHeal[0].Revision;
+        foreach ((long time, long r) in _revisionsSinceHeal)
+        {
+            if (time > timeMs) break;
+            revision = r;
+        }
+        return revision;
+    }
+
+    /// <summary>Committed events of the stream's range from its start up to <paramref name="upTo"/>, counted
+    /// incrementally in <paramref name="progress"/> over the reference history (each event is looked at once per
+    /// stream and bound; <paramref name="upTo"/> never decreases for one dictionary).</summary>
+    private int Expected(Dictionary<WatchStream, (int Cursor, int InRange)> progress, WatchStream stream, long upTo)
+    {
+        (int cursor, int inRange) = progress.GetValueOrDefault(stream);
+        IReadOnlyList<(long Revision, Cairn.Core.Kv.Wire.Event Event)> events = Reference.Events;
+        if (cursor == 0)
+        {
+            cursor = LowerBound(events, stream.StartRevision);
+        }
+        while (cursor < events.Count && events[cursor].Revision <= upTo)
+        {
+            if (WatchChecker.InRange(stream, events[cursor].Event.Kv.Key)) inRange++;
+            cursor++;
+        }
+        progress[stream] = (cursor, inRange);
+        return inRange;
+    }
+
+    private static int LowerBound(IReadOnlyList<(long Revision, Cairn.Core.Kv.Wire.Event Event)> events, long revision)
+    {
+        int lo = 0, hi = events.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (events[mid].Revision < revision) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 }
