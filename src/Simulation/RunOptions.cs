@@ -33,6 +33,9 @@ public sealed record RunOptions
     /// <summary>Invariants whose violations are ignored, so a canary can show that the next checker in line
     /// also catches it (every checker must be able to fail on its own). Empty in normal runs.</summary>
     public IReadOnlyList<string> Muted { get; init; } = Array.Empty<string>();
+    /// <summary>Accept an <c>unknown</c> linearizability verdict (a search limit reached) instead of failing
+    /// the run with <c>LinearizabilityUnknown</c>.</summary>
+    public bool AcceptUnknown { get; init; }
     /// <summary>Record a <see cref="Reporting.Timeline"/> for an HTML report.</summary>
     public bool RecordTimeline { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>
@@ -47,6 +50,7 @@ public sealed record RunOptions
         if (Without != FaultKinds.None) cmd += $" --without {FaultKindNames.Format(Without)}";
         if (Bug is not null) cmd += $" --bug {Bug}";
         if (Muted.Count > 0) cmd += $" --mute {string.Join(",", Muted)}";
+        if (AcceptUnknown) cmd += " --accept-unknown";
         return cmd;
     }
 }

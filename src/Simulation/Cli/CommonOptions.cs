@@ -15,11 +15,12 @@ internal sealed class CommonOptions
     public Option<string> Workload { get; } = new("--workload") { Description = "Workload: " + string.Join(" | ", Simulator.Workloads) + ".", DefaultValueFactory = _ => "register" };
     public Option<int> Clients { get; } = new("--clients") { Description = "Simulated clients.", DefaultValueFactory = _ => 5 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print exactly one JSON object on stdout." };
+    public Option<bool> AcceptUnknown { get; } = new("--accept-unknown") { Description = "Let a run pass when the linearizability search gives up (verdict unknown); by default that fails it." };
     public Option<string?> Mute { get; } = new("--mute") { Description = "Invariants to ignore, comma-separated: shows which checker catches a canary next." };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Clients, Json, Mute }) command.Options.Add(o);
+        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Clients, Json, Mute, AcceptUnknown }) command.Options.Add(o);
     }
 
     /// <summary>Builds run options for one seed, throwing <see cref="ArgumentException"/> on bad input.</summary>
@@ -38,6 +39,7 @@ internal sealed class CommonOptions
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
             Bug = bug, Workload = workload, Clients = clients,
             Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
+            AcceptUnknown = parse.GetValue(AcceptUnknown),
             Muted = parse.GetValue(Mute)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? Array.Empty<string>(),
         };
     }

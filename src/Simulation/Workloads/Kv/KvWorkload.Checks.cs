@@ -49,6 +49,11 @@ public sealed partial class KvWorkload
         {
             _world.Violations.Report("Linearizability", text);
         }
+        else if (!_world.Options.AcceptUnknown)
+        {
+            _world.Violations.Report("LinearizabilityUnknown",
+                $"the linearizability search reached a limit before a verdict (partition {Linearizability.PartitionKey}); pass --accept-unknown to let the run pass");
+        }
     }
 
     private void CheckWatches()

@@ -4,8 +4,9 @@ using Cairn.Simulation.Checking.Watch;
 namespace Cairn.Simulation.Workloads.Kv;
 
 /// <summary>
-/// The continuous checks' state, and the watch stall check. After the heal, a watch stream must keep up
-/// with the history: at time t (at least <see cref="WatchStallBoundMs"/> after the heal) it must hold every
+/// The continuous checks' state, and the watch stall check. Once the healed cluster has converged (a leader,
+/// every core node applied its commit, a client write acknowledged after the heal; from time T0), a watch
+/// stream must keep up with the history: at time t ≥ T0 + <see cref="WatchStallBoundMs"/> it must hold every
 /// committed event of its range from its start revision up to the last revision committed at
 /// t − <see cref="WatchStallBoundMs"/>. A stream that stays behind while the history goes on fails as
 /// <c>WatchStream</c>. The run has not converged until every stream holds every committed event of its range.
@@ -37,7 +38,8 @@ public sealed partial class KvWorkload
     internal ReferenceHistory Reference { get; } = new();
 
     /// <summary>True when every stream holds every committed event of its range; reports <c>WatchStream</c>
-    /// when one lacks an event committed more than <see cref="WatchStallBoundMs"/> ago (after the heal).</summary>
+    /// when one lacks an event committed more than <see cref="WatchStallBoundMs"/> ago (after T0). Called only
+    /// once the rest of the cluster has converged.</summary>
     private bool WatchesCaughtUp()
     {
         if (Reference.Truncated) return true;
@@ -48,7 +50,7 @@ public sealed partial class KvWorkload
         {
             _revisionsSinceHeal.Add((now, Reference.Revision));
         }
-        long overdue = now - _world.HealTimeMs > WatchStallBoundMs ? RevisionAt(now - WatchStallBoundMs) : 0;
+        long overdue = now - _revisionsSinceHeal[0].TimeMs > WatchStallBoundMs ? RevisionAt(now - WatchStallBoundMs) : 0;
         _watchesCaughtUp = true;
         foreach (WatchClient w in _watchers)
         {
@@ -69,8 +71,8 @@ public sealed partial class KvWorkload
         return _watchesCaughtUp;
     }
 
-    /// <summary>The last revision committed at or before <paramref name="timeMs"/> (the revision at the heal
-    /// when that is earlier).</summary>
+    /// <summary>The last revision committed at or before <paramref name="timeMs"/> (the revision at T0 when
+    /// that is earlier).</summary>
     private long RevisionAt(long timeMs)
     {
         long revision = _revisionsSinceHeal[0].Revision;
