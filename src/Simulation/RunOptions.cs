@@ -23,7 +23,8 @@ public sealed record RunOptions
     public int ClientThinkMs { get; init; } = 100;
     /// <summary>The workload name.</summary>
     public string Workload { get; init; } = "register";
-    /// <summary>After the heal, how long the cluster has to elect a leader and commit a new command.</summary>
+    /// <summary>Upper cap on the liveness bound after the heal, in ms; the bound itself is derived at the heal
+    /// from election timeouts and the amount left to replicate (docs/simulation.md).</summary>
     public long LivenessBoundMs { get; init; } = 30_000;
     /// <summary>Local tick interval of every node, in ms.</summary>
     public int TickMs { get; init; } = 100;

@@ -108,7 +108,7 @@ public sealed partial class SimWorld
             Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
             Hash.Add(e.A);
             Dispatch(e);
-            if (Healed && Converged()) break;
+            if (Healed && (Converged() || LivenessBoundPassed)) break;
             if (Scheduler.Processed > EventsMax || Scheduler.Pending > PendingEventsMax)
             {
                 Violations.Report("Bounded", $"run exceeded {EventsMax} events or {PendingEventsMax} pending events (event storm)");
