@@ -26,6 +26,10 @@ public class KvCanaryTests
         { "watch-drops-event", "WatchStream" },
         { "local-lease-expiry", "ReplicaAgreement" },
         { "snapshot-without-sessions", "ReplicaAgreement" },
+        { "restore-drops-lease-key", "ReplicaAgreement" },
+        { "lease-expires-early", "LeaseExpiry" },
+        { "watch-stream-stalls", "WatchStream" },
+        { "read-reply-ahead", "ReadReplyApplied" },
     };
 
     [Theory]
