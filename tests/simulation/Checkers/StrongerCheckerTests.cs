@@ -99,6 +99,19 @@ public class StrongerCheckerTests
         Assert.Equal("linearizable", KvLinearizabilityChecker.Check(history).VerdictName);
     }
 
+    /// <summary>A kv run carries its verdict into <c>run --json</c>; a workload without a history carries null;
+    /// <c>--accept-unknown</c> survives into the replay command.</summary>
+    [Fact]
+    public void RunResult_CarriesTheLinearizabilityVerdict()
+    {
+        var kv = Simulator.Run(new RunOptions { Seed = 1, Workload = "kv", Faults = FaultMode.None, DurationMs = 10_000 });
+        Assert.Equal("linearizable", kv.Linearizability);
+        Assert.Contains("\"linearizability\":\"linearizable\"", Cairn.Simulation.Cli.JsonOutput.Write(w => Cairn.Simulation.Cli.JsonOutput.WriteRun(w, kv)));
+        var register = Simulator.Run(new RunOptions { Seed = 1, Faults = FaultMode.None, DurationMs = 10_000, AcceptUnknown = true });
+        Assert.Null(register.Linearizability);
+        Assert.EndsWith("--accept-unknown", register.ReplayCommand);
+    }
+
     /// <summary><c>--mute</c> works for the new invariant names: with LeaseExpiry muted, the seed that caught
     /// the lease canary no longer reports it.</summary>
     [Fact]
