@@ -29,6 +29,10 @@ public sealed record RunResult
     public long SnapshotsInstalled { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
+    /// <summary>The linearizability verdict on the client history: <c>linearizable</c>, <c>violation</c> or
+    /// <c>unknown</c> (a search limit was reached); null when the workload records no history or the run
+    /// stopped before the check.</summary>
+    public string? Linearizability { get; init; }
     /// <summary>The first violated invariant's name, or null.</summary>
     public string? FirstInvariant { get; init; }
     /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>

@@ -42,6 +42,7 @@ public static class Simulator
             SnapshotsInstalled = world.SnapshotsInstalled,
             SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
+            Linearizability = (workload as KvWorkload)?.Linearizability?.VerdictName,
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,
         };

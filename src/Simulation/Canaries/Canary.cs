@@ -44,6 +44,10 @@ internal static class CanaryCatalog
         Kv("watch-drops-event", "the watch hub silently skips every 7th event", new KvBugs { WatchDropsEvent = true }),
         Kv("snapshot-without-sessions", "snapshots leave out the exactly-once session table, so a node restored from one forgets every session", new KvBugs { SnapshotWithoutSessions = true }),
         Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
+        Kv("restore-drops-lease-key", "a replica restoring a snapshot leaves one leased key unattached to its lease", new KvBugs { RestoreDropsLeaseKey = true }),
+        Kv("lease-expires-early", "the lessor measures TTLs on the raw local clock with no drift allowance, so a fast leader clock expires leases early", new KvBugs { LeaseExpiresEarly = true }),
+        Kv("watch-stream-stalls", "watch hubs stop delivering events past revision 100 while watchers stay open", new KvBugs { WatchStreamStalls = true }),
+        Kv("read-reply-ahead", "a linearizable range reply claims a revision above the node's applied one while entries are committed but not applied", new KvBugs { ReadReplyAheadOfApplied = true }),
     };
 
     private static Canary Kv(string name, string description, KvBugs bugs) =>

@@ -35,6 +35,8 @@ internal static class JsonOutput
         w.WriteNumber("leadersElected", r.LeadersElected);
         w.WriteNumber("snapshotsInstalled", r.SnapshotsInstalled);
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
+        if (r.Linearizability is null) w.WriteNull("linearizability");
+        else w.WriteString("linearizability", r.Linearizability);
         w.WriteString("replay", r.ReplayCommand);
     }
 }

@@ -108,7 +108,7 @@ public sealed partial class SimWorld
             Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
             Hash.Add(e.A);
             Dispatch(e);
-            if (Healed && Converged()) break;
+            if (Healed && (Converged() || LivenessBoundPassed)) break;
             if (Scheduler.Processed > EventsMax || Scheduler.Pending > PendingEventsMax)
             {
                 Violations.Report("Bounded", $"run exceeded {EventsMax} events or {PendingEventsMax} pending events (event storm)");
@@ -134,7 +134,7 @@ public sealed partial class SimWorld
     {
         var options = new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote };
         var random = SimRandom.Derive(Options.Seed ^ (ulong)node.Incarnation * 7919, $"raft-{node.Id}");
-        var sink = new ReplyRoute(Workload, node.Id);
+        var sink = new ReplyRoute(this, node.Id);
         var sm = Workload.CreateStateMachine();
         node.Disk.OnSubmit = id => ScheduleSync(node, id);
         try
@@ -156,9 +156,4 @@ public sealed partial class SimWorld
 
     /// <summary>Client-to-node latency.</summary>
     public long ClientLatency() => _clientRandom.Next(1, 5);
-
-    private sealed class ReplyRoute(IWorkload workload, int node) : IClientReplySink
-    {
-        public void OnReply(ClientReply reply) => workload.OnReply(node, reply);
-    }
 }

@@ -33,6 +33,10 @@ public class EveryCheckerCanFailTests
         { "WatchStream", "watch-drops-event", "", "kv" },
         { "ReplicaAgreement", "local-lease-expiry", "", "kv" },
         { "Session", "snapshot-without-sessions", "ReplicaAgreement", "kv" },
+        { "ReplicaAgreement", "restore-drops-lease-key", "", "kv" },
+        { "LeaseExpiry", "lease-expires-early", "", "kv" },
+        { "WatchStream", "watch-stream-stalls", "", "kv" },
+        { "ReadReplyApplied", "read-reply-ahead", "", "kv" },
     };
 
     [Theory]

@@ -27,6 +27,10 @@ public class KvCanaryTests
         { "local-lease-expiry", "ReplicaAgreement" },
         { "snapshot-without-sessions", "ReplicaAgreement" },
         { "follower-read-before-readindex", "Linearizability" },
+        { "restore-drops-lease-key", "ReplicaAgreement" },
+        { "lease-expires-early", "LeaseExpiry" },
+        { "watch-stream-stalls", "WatchStream" },
+        { "read-reply-ahead", "ReadReplyApplied" },
     };
 
     [Theory]

@@ -46,7 +46,12 @@ public sealed partial class KvNode
         switch (read.Kind)
         {
             case PendingKind.Range:
-                Send(read.RequestId, KvReplyStatus.Ok, StateMachine.Read(read.Range!));
+                KvResult result = StateMachine.Read(read.Range!);
+                if (_bugs.ReadReplyAheadOfApplied && result.Range is { } range && Runtime.Raft.CommitIndex > Runtime.Raft.AppliedIndex)
+                {
+                    range.Header.Revision += 1; // canary: the header counts committed, not applied, writes
+                }
+                Send(read.RequestId, KvReplyStatus.Ok, result);
                 return;
             default:
                 AnswerLessor(read);

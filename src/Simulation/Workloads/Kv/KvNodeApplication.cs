@@ -34,7 +34,11 @@ internal sealed class KvNodeApplication : INodeApplication, IKvReplySink
     public void Tick() => Kv.Tick(_node.Clock.NowMs);
 
     /// <inheritdoc />
-    public void OnReply(KvReply reply) => _workload.OnServiceReply(reply);
+    public void OnReply(KvReply reply)
+    {
+        Checking.Kv.ReadReplyCheck.Check(_workload.Violations, _node.Id, Kv.StateMachine, reply);
+        _workload.OnServiceReply(reply);
+    }
 
     /// <inheritdoc />
     public void OnWatchResponse(WatchResponse response) => _workload.OnWatchResponse(this, response);

@@ -157,6 +157,7 @@ public sealed partial class KvWorkload
                 break;
             case KvOperationKind.LeaseGrant when !error:
                 c.LeaseId = result.LeaseGrant.ID;
+                LeaseOracle?.OnRenewed(result.LeaseGrant.ID, result.LeaseGrant.TTL, c.InvokedAt);
                 LeasesGranted++;
                 break;
             case KvOperationKind.LeasePut when error:
@@ -172,6 +173,7 @@ public sealed partial class KvWorkload
                 break;
             case KvOperationKind.LeaseKeepAlive:
                 KeepAlivesRenewed++;
+                LeaseOracle?.OnRenewed(result.LeaseKeepAlive.ID, result.LeaseKeepAlive.TTL, c.InvokedAt);
                 break;
             case KvOperationKind.Compact when !error:
                 Compactions++;

@@ -25,15 +25,16 @@ public sealed partial class KvWorkload
 
     private readonly SortedDictionary<long, int> _watcherOfWatch = new();
     private WatchClient[] _watchers = [];
+    private readonly List<WatchStream> _endedStreams = new();
     private long _nextWatchId;
 
     /// <summary>Every watch stream of the run.</summary>
-    public IReadOnlyList<WatchStream> WatchStreams => [.. _watchers.Select(w => w.Stream)];
+    public IReadOnlyList<WatchStream> WatchStreams => [.. _endedStreams, .. _watchers.Select(w => w.Stream)];
 
     private sealed class WatchClient(int index, WatchStream stream)
     {
         public int Index { get; } = index;
-        public WatchStream Stream { get; } = stream;
+        public WatchStream Stream { get; set; } = stream;
         public long WatchId { get; set; }
         public int Node { get; set; }
         public int Incarnation { get; set; } = -1;
@@ -133,7 +134,14 @@ public sealed partial class KvWorkload
         if (response.Canceled)
         {
             stream.Compacted |= response.CompactRevision > 0;
-            if (!stream.Compacted) MoveWatch(w, cancelOld: false);
+            if (stream.Compacted)
+            {
+                // The stream's history is gone: it ends here, and the client starts a fresh one from now on,
+                // which the stall check then holds to the history that follows.
+                _endedStreams.Add(stream);
+                w.Stream = new WatchStream(stream.Client, stream.Key, stream.RangeEnd);
+            }
+            MoveWatch(w, cancelOld: false);
             return;
         }
         if (response.Created)

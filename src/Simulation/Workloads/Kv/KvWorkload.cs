@@ -50,7 +50,6 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     private readonly SortedDictionary<ulong, int> _clientOfRequest = new();
     private KvClient[] _clients = [];
     private SimWorld _world = null!;
-    private ReplicaAgreementCheck? _agreement;
     private ulong _nextRequestId;
     private int _nextProcess;
     private long _firstAckAfterHeal = -1;
@@ -97,7 +96,7 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     /// <inheritdoc />
     public IStateMachine CreateStateMachine() =>
-        new RecordingStateMachine(new KvStateMachine(null, BackendFactory?.Invoke(), null, null, _bugs), OnApplied);
+        new RecordingStateMachine(new KvStateMachine(null, BackendFactory?.Invoke(), null, null, _bugs), this);
 
     /// <inheritdoc />
     public INodeApplication? CreateApplication(SimNode node)
@@ -114,7 +113,8 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     public void Start(SimWorld world)
     {
         _world = world;
-        _agreement = new ReplicaAgreementCheck(world.Violations);
+        Agreement = new ReplicaAgreementCheck(world.Violations);
+        LeaseOracle = new LeaseOracle(world);
         _clients = [.. Enumerable.Range(0, world.Options.Clients).Select(i => new KvClient(i) { Target = 1 + (i % world.Nodes.Count) })];
         _nextProcess = _clients.Length;
         foreach (KvClient c in _clients)
@@ -154,9 +154,10 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     }
 
     /// <inheritdoc />
-    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0;
+    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0 && WatchesCaughtUp();
 
-    private void OnApplied(int node, ulong index, ReplicaAgreementCheck.StateDigest digest) => _agreement?.OnApplied(node, index, digest);
+    /// <summary>The run's violation log (for checks made at the node boundary).</summary>
+    internal Checking.ViolationLog Violations => _world.Violations;
 
     private KvNodeApplication? CurrentApplication(int node) =>
         _applications.TryGetValue(node, out KvNodeApplication? application) && application.Current ? application : null;
