@@ -82,14 +82,20 @@ public sealed partial class SimWorld
 
     private DiskFaults DiskFaultsFor(int id)
     {
-        var flips = Plan.Has(FaultKinds.BitFlip) && id <= Plan.BitFlipNodes;
+        var faulty = Plan.FaultyDisks.Contains(id);
+        double Rate(FaultKinds kind, double rate) => faulty && Plan.Has(kind) ? rate : 0;
         return new DiskFaults
         {
             Random = SimRandom.Derive(Options.Seed, $"disk-{id}"),
             TornWrites = Plan.Has(FaultKinds.TornWrite),
-            WriteFlipRate = flips ? Plan.WriteFlipRate : 0,
-            ReadFlipRate = flips ? Plan.ReadFlipRate : 0,
+            WriteFlipRate = Rate(FaultKinds.BitFlip, Plan.WriteFlipRate),
+            ReadFlipRate = Rate(FaultKinds.BitFlip, Plan.ReadFlipRate),
+            DamageRate = Rate(FaultKinds.DiskCorrupt, Plan.DamageRate),
+            MisdirectRate = Rate(FaultKinds.MisdirectedWrite, Plan.MisdirectRate),
+            LostWriteRate = Rate(FaultKinds.LostWrite, Plan.LostWriteRate),
             SkipChecksum = _bugs.SkipChecksum,
+            CorruptLengthAsTornTail = _bugs.CorruptLengthAsTornTail,
+            HoleAsEndOfLog = _bugs.HoleAsEndOfLog,
         };
     }
 
