@@ -39,21 +39,32 @@ public sealed partial class SimDisk
         if (flipped) bytes = FlipBit(bytes);
         _durable.Add(new StoredRecord(bytes, flipped ? null : decoded));
         if (Faults.DamageRate > 0 && random.Chance(Faults.DamageRate))
-            Damage(random.Chance(0.5) ? _durable.Count - 1 : random.Next(0, _durable.Count));
+            Damage(random.Chance(0.5) ? _durable.Count - 1 : random.Next(0, _durable.Count), (RecordDamage)random.Next(0, 3));
     }
 
-    /// <summary>Damages slot <paramref name="slot"/>: several bits, a burst of garbage, or its length word.</summary>
-    private void Damage(int slot)
+    /// <summary>The shapes of damage a stored record suffers.</summary>
+    internal enum RecordDamage
+    {
+        /// <summary>2–<see cref="MultiBitFlipsMax"/> bits flip anywhere in the record.</summary>
+        MultiBit,
+        /// <summary>A run of up to <see cref="BurstBytesMax"/> bytes is overwritten with garbage.</summary>
+        Burst,
+        /// <summary>1–3 bits of the length word flip.</summary>
+        LengthWord,
+    }
+
+    /// <summary>Damages slot <paramref name="slot"/> (latent rot when it is an older one).</summary>
+    internal void Damage(int slot, RecordDamage damage)
     {
         var random = Faults.Random;
         var copy = (byte[])_durable[slot].Bytes.Clone();
         if (copy.Length == 0) return;
-        switch (random.Next(0, 3))
+        switch (damage)
         {
-            case 0:
+            case RecordDamage.MultiBit:
                 for (var i = random.Next(2, MultiBitFlipsMax + 1); i > 0; i--) FlipOne(copy, random.Next(0, copy.Length * 8));
                 break;
-            case 1:
+            case RecordDamage.Burst:
                 var start = random.Next(0, copy.Length);
                 var end = Math.Min(copy.Length, start + random.Next(2, BurstBytesMax + 1));
                 for (var i = start; i < end; i++) copy[i] = (byte)random.Next(0, 256);

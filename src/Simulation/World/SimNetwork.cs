@@ -83,7 +83,7 @@ public sealed partial class SimNetwork : INetwork
     {
         if (_random.Chance(Profile.CorruptRate))
         {
-            frame = Damage(frame);
+            frame = Damage(frame, _random);
             Corrupted++;
         }
         var delay = DrawLatency();
