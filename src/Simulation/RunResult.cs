@@ -27,6 +27,12 @@ public sealed record RunResult
     public required int LeadersElected { get; init; }
     /// <summary>Snapshots installed on followers from a leader and restored (Raft §7).</summary>
     public long SnapshotsInstalled { get; init; }
+    /// <summary>Snapshot chunks sent, transfers started, and the most chunks one completed transfer spanned.</summary>
+    public long SnapshotChunksSent { get; init; }
+    /// <summary>Snapshot transfers started (first chunks sent, restarts included).</summary>
+    public long SnapshotTransfersStarted { get; init; }
+    /// <summary>The most chunks one completed snapshot transfer spanned.</summary>
+    public long SnapshotChunksPerTransferMax { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
     /// <summary>The first violated invariant's name, or null.</summary>

@@ -40,6 +40,9 @@ public static class Simulator
             FaultActions = world.FaultActions,
             LeadersElected = world.Checker.LeadersElected,
             SnapshotsInstalled = world.SnapshotsInstalled,
+            SnapshotChunksSent = world.SnapshotChunksSent,
+            SnapshotTransfersStarted = world.SnapshotTransfersStarted,
+            SnapshotChunksPerTransferMax = world.SnapshotChunksPerTransferMax,
             SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
@@ -48,12 +51,12 @@ public static class Simulator
     }
 
     /// <summary>Names of the available workloads.</summary>
-    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv" };
+    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv", "kv-large" };
 
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
-        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None),
+        "kv" or "kv-large" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None, largeValues: options.Workload == "kv-large"),
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'; known: {string.Join(", ", Workloads)}"),
     };
 }

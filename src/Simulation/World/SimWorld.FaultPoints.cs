@@ -47,7 +47,11 @@ public sealed partial class SimWorld : INodeObserver
     }
 
     /// <inheritdoc />
-    public void OnSent(ulong node, Message message) => Checker.OnSent(node, message);
+    public void OnSent(ulong node, Message message)
+    {
+        Checker.OnSent(node, message);
+        CountSnapshotChunk(message);
+    }
 
     /// <inheritdoc />
     public void OnApplied(ulong node, Entry entry) => Checker.OnApplied(node, entry);
@@ -72,6 +76,7 @@ public sealed partial class SimWorld : INodeObserver
     private int DrawSnapshotThreshold()
     {
         var random = SimRandom.Derive(Options.Seed, "snapshot-threshold");
+        if (LargeValueRun) return random.Next(Workloads.Kv.LargeValues.SnapshotThresholdMin, Workloads.Kv.LargeValues.SnapshotThresholdMax + 1);
         return random.Chance(0.5) ? random.Next(20, 200) : new RaftOptions { Id = 1, Peers = new ulong[] { 1 } }.SnapshotEntriesThreshold;
     }
 

@@ -41,6 +41,8 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     private readonly SimRandom _random;
     private readonly KvBugs _bugs;
+    /// <summary>kv-large: values are padded to 4–64 KiB on the wire (<see cref="LargeValues"/>).</summary>
+    private readonly bool _largeValues;
     private readonly KvOperationDraw _draw;
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
@@ -58,10 +60,11 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     {
     }
 
-    internal KvWorkload(SimRandom random, KvBugs bugs)
+    internal KvWorkload(SimRandom random, KvBugs bugs, bool largeValues = false)
     {
         _random = random;
         _bugs = bugs;
+        _largeValues = largeValues;
         _draw = new KvOperationDraw(random);
     }
 
