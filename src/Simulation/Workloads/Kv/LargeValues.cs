@@ -22,7 +22,7 @@ internal static class LargeValues
     public const int SnapshotChunkBytes = 4 * 1024;
 
     /// <summary>The snapshot threshold range kv-large runs draw from: low, so the leader keeps compacting.</summary>
-    public const int SnapshotThresholdMin = 20, SnapshotThresholdMax = 100;
+    public const int SnapshotThresholdMin = 150, SnapshotThresholdMax = 300;
 
     /// <summary>Pads every value <paramref name="request"/> writes (puts, and puts inside a txn's branches).</summary>
     public static void Pad(IMessage request)
