@@ -21,10 +21,11 @@ public sealed partial class SimWorld
         SnapshotChunksSent++;
         if (message.SnapshotOffset == 0) SnapshotTransfersStarted++;
         if (!message.SnapshotDone) return;
-        var chunk = (ulong)Math.Max(1, message.SnapshotData.Length);
-        var position = (long)(message.SnapshotOffset / (ulong)(LargeValueRun ? LargeValues.SnapshotChunkBytes : new RaftOptions { Id = 1, Peers = [1UL] }.SnapshotChunkBytesMax)) + 1;
+        var position = (long)(message.SnapshotOffset / (ulong)(LargeValueRun ? LargeValues.SnapshotChunkBytes : DefaultChunkBytes)) + 1;
         SnapshotChunksPerTransferMax = Math.Max(SnapshotChunksPerTransferMax, position);
     }
+
+    private static readonly int DefaultChunkBytes = new RaftOptions { Id = 1, Peers = [1UL] }.SnapshotChunkBytesMax;
 
     private RaftOptions WithLargeValueLimits(RaftOptions options) =>
         LargeValueRun ? options with { SnapshotChunkBytesMax = LargeValues.SnapshotChunkBytes } : options;
