@@ -27,9 +27,9 @@ public sealed record RunResult
     public required int LeadersElected { get; init; }
     /// <summary>Snapshots installed on followers from a leader and restored (Raft §7).</summary>
     public long SnapshotsInstalled { get; init; }
-    /// <summary>Snapshot chunks sent, transfers started, and the most chunks one completed transfer spanned.</summary>
+    /// <summary>Snapshot chunks sent, across every node and incarnation.</summary>
     public long SnapshotChunksSent { get; init; }
-    /// <summary>Snapshot transfers started (first chunks sent, restarts included).</summary>
+    /// <summary>First chunks sent: transfers started, restarted, or whose first chunk was resent.</summary>
     public long SnapshotTransfersStarted { get; init; }
     /// <summary>The most chunks one completed snapshot transfer spanned.</summary>
     public long SnapshotChunksPerTransferMax { get; init; }

@@ -10,8 +10,8 @@ public sealed partial class SimWorld
     /// snapshot chunks, so snapshot transfers span hundreds of chunks while the leader keeps compacting.</summary>
     public bool LargeValueRun => Options.Workload == "kv-large";
 
-    /// <summary>Snapshot chunks sent, transfers started (first chunks sent), and the most chunks one transfer
-    /// needed (its last chunk's position), across every node and incarnation.</summary>
+    /// <summary>Snapshot chunks sent, first chunks sent (transfers started, restarted or resent), and the most chunks
+    /// one completed transfer needed (its last chunk's position), across every node and incarnation.</summary>
     public long SnapshotChunksSent, SnapshotTransfersStarted, SnapshotChunksPerTransferMax;
 
     /// <summary>Counts a snapshot chunk leaving <paramref name="message"/>'s sender.</summary>
