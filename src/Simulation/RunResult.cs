@@ -27,6 +27,12 @@ public sealed record RunResult
     public required int LeadersElected { get; init; }
     /// <summary>Snapshots installed on followers from a leader and restored (Raft §7).</summary>
     public long SnapshotsInstalled { get; init; }
+    /// <summary>Snapshot chunks sent, across every node and incarnation.</summary>
+    public long SnapshotChunksSent { get; init; }
+    /// <summary>First chunks sent: transfers started, restarted, or whose first chunk was resent.</summary>
+    public long SnapshotTransfersStarted { get; init; }
+    /// <summary>The most chunks one completed snapshot transfer spanned.</summary>
+    public long SnapshotChunksPerTransferMax { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
     /// <summary>The linearizability verdict on the client history: <c>linearizable</c>, <c>violation</c> or

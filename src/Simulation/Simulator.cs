@@ -40,6 +40,9 @@ public static class Simulator
             FaultActions = world.FaultActions,
             LeadersElected = world.Checker.LeadersElected,
             SnapshotsInstalled = world.SnapshotsInstalled,
+            SnapshotChunksSent = world.SnapshotChunksSent,
+            SnapshotTransfersStarted = world.SnapshotTransfersStarted,
+            SnapshotChunksPerTransferMax = world.SnapshotChunksPerTransferMax,
             SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
             Linearizability = (workload as KvWorkload)?.Linearizability?.VerdictName,
@@ -49,7 +52,7 @@ public static class Simulator
     }
 
     /// <summary>Names of the available workloads.</summary>
-    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv" };
+    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv", "kv-large" };
 
     /// <summary>True when <paramref name="workload"/> records a client history that <c>--history</c> can write.</summary>
     internal static bool RecordsHistory(string workload) => CreateWorkload(new RunOptions { Workload = workload }) is IHistoryWorkload;
@@ -57,7 +60,7 @@ public static class Simulator
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
-        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None)
+        "kv" or "kv-large" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None, largeValues: options.Workload == "kv-large")
         {
             BackendFactory = MvccStores.Factory(options.Store),
         },

@@ -33,6 +33,8 @@ internal static class CanaryCatalog
         new Canary("apply-before-durable", "committed entries are applied before they are durable on the node", new RaftBugs { ApplyBeforeDurable = true }),
         new Canary("abandon-lagging-follower", "a leader stops sending appends to a follower once it rejects one, so the follower never catches up (liveness)", new RaftBugs { AbandonLaggingFollower = true }),
         new Canary("ack-without-term-check", "the runtime tells a client its command applied when another leader's entry took its log slot", new RaftBugs { AckWithoutTermCheck = true }),
+        new Canary("corrupt-length-as-torn-tail", "the disk reader takes a record whose length word is corrupt for a torn tail and truncates the log there, even below the sync watermark", new RaftBugs { CorruptLengthAsTornTail = true }),
+        new Canary("lost-write-as-end-of-log", "the disk reader takes an unwritten slot (a lost write) for the end of the log, ignoring the sync watermark", new RaftBugs { HoleAsEndOfLog = true }),
         new Canary("skip-checksum", "frames and disk records are decoded without checking their CRC, so corrupt records are applied", new RaftBugs { SkipChecksum = true }),
         new Canary("forward-ack-before-apply", "a follower acknowledges a forwarded proposal when its entry reaches the follower's log, before it is committed and applied", new RaftBugs { ForwardAckBeforeApply = true }),
         new Canary("transfer-without-catchup", "a leader transfer sends TimeoutNow before the target has caught up, and voters trust the transfer flag in place of the §5.4.1 up-to-date check", new RaftBugs { TransferWithoutCatchup = true }),

@@ -34,6 +34,9 @@ internal static class JsonOutput
         w.WriteNumber("faultActions", r.FaultActions);
         w.WriteNumber("leadersElected", r.LeadersElected);
         w.WriteNumber("snapshotsInstalled", r.SnapshotsInstalled);
+        w.WriteNumber("snapshotChunksSent", r.SnapshotChunksSent);
+        w.WriteNumber("snapshotTransfersStarted", r.SnapshotTransfersStarted);
+        w.WriteNumber("snapshotChunksPerTransferMax", r.SnapshotChunksPerTransferMax);
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
         if (r.Linearizability is null) w.WriteNull("linearizability");
         else w.WriteString("linearizability", r.Linearizability);

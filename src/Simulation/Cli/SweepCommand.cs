@@ -88,14 +88,14 @@ internal static class SweepCommand
             Console.WriteLine($"FAIL seed {f.Seed}: {(f.Violations.Count > 0 ? f.Violations[0] : "")}");
             Console.WriteLine($"     replay: {f.ReplayCommand}");
         }
-        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed)");
+        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed, {report.SnapshotChunksSent:N0} chunks sent, at most {report.SnapshotChunksPerTransferMax:N0} in one transfer)");
         if (report.Linearizable + report.NotLinearizable + report.Unknown > 0)
             Console.WriteLine($"linearizability: {report.Linearizable} linearizable, {report.NotLinearizable} violation, {report.Unknown} unknown");
     }
 }
 
 /// <summary>The outcome of a sweep.</summary>
-internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0)
+internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0, long SnapshotChunksSent = 0, long SnapshotChunksPerTransferMax = 0)
 {
     /// <summary>Seeds whose history was checked linearizable.</summary>
     public int Linearizable { get; init; }
@@ -111,7 +111,7 @@ internal static class Sweep
     public static SweepReport Execute(RunOptions template, IReadOnlyList<ulong> seeds, int parallel, SweepProgress? progress)
     {
         var failures = new List<RunResult>();
-        long events = 0, installed = 0, taken = 0;
+        long events = 0, installed = 0, taken = 0, chunks = 0, chunksMax = 0;
         int linearizable = 0, violation = 0, unknown = 0;
         var wall = Stopwatch.StartNew();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
@@ -123,11 +123,16 @@ internal static class Sweep
             if (result.Linearizability == "linearizable") Interlocked.Increment(ref linearizable);
             else if (result.Linearizability == "violation") Interlocked.Increment(ref violation);
             else if (result.Linearizability == "unknown") Interlocked.Increment(ref unknown);
-            lock (failures) { if (!result.Ok) failures.Add(result); }
+            Interlocked.Add(ref chunks, result.SnapshotChunksSent);
+            lock (failures)
+            {
+                if (!result.Ok) failures.Add(result);
+                chunksMax = Math.Max(chunksMax, result.SnapshotChunksPerTransferMax);
+            }
             progress?.Completed(result.Ok);
         });
         progress?.Finish();
-        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken)
+        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken, chunks, chunksMax)
         {
             Linearizable = linearizable, NotLinearizable = violation, Unknown = unknown,
         };

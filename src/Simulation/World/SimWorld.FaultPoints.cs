@@ -51,6 +51,7 @@ public sealed partial class SimWorld : INodeObserver
     {
         Checker.OnSent(node, message);
         RecordVote(node, message);
+        CountSnapshotChunk(message);
     }
 
     /// <inheritdoc />
@@ -76,6 +77,7 @@ public sealed partial class SimWorld : INodeObserver
     private int DrawSnapshotThreshold()
     {
         var random = SimRandom.Derive(Options.Seed, "snapshot-threshold");
+        if (LargeValueRun) return random.Next(Workloads.Kv.LargeValues.SnapshotThresholdMin, Workloads.Kv.LargeValues.SnapshotThresholdMax + 1);
         return random.Chance(0.5) ? random.Next(20, 200) : new RaftOptions { Id = 1, Peers = new ulong[] { 1 } }.SnapshotEntriesThreshold;
     }
 

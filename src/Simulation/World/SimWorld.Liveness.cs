@@ -28,7 +28,7 @@ public sealed partial class SimWorld
 
     /// <summary>
     /// The final heal (TigerBeetle's VOPR does the same): faults stop, and a majority core — nodes with
-    /// readable disks first — is restarted and its disks' faults cleared, and the network heals. Nodes
+    /// sound disks first — is restarted and its disks' faults cleared, and the network heals. Nodes
     /// outside the core stay crashed or corrupt if the faults left them so, so convergence must not
     /// depend on them.
     /// </summary>
@@ -38,7 +38,7 @@ public sealed partial class SimWorld
         HealTimeMs = Scheduler.Now;
         Network.Profile = new NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 5 };
         var quorum = Nodes.Count / 2 + 1;
-        var order = Nodes.OrderBy(n => n.Disk.Corruption is null && n.Disk.RecordsFlipped == 0 ? 0 : 1).ThenBy(_ => _pointRandom.NextULong()).ToList();
+        var order = Nodes.OrderBy(n => n.Disk.Corruption is null && !n.Disk.Faults.Damaging ? 0 : 1).ThenBy(_ => _pointRandom.NextULong()).ToList();
         _core.AddRange(order.Take(quorum).Select(n => n.Id).OrderBy(id => id));
         // Every partition, clog and bandwidth limit heals: a one-way cut between a core node and a live
         // outsider would otherwise let an outside leader starve the core forever (Raft has no remedy).

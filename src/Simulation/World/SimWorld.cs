@@ -82,14 +82,20 @@ public sealed partial class SimWorld
 
     private DiskFaults DiskFaultsFor(int id)
     {
-        var flips = Plan.Has(FaultKinds.BitFlip) && id <= Plan.BitFlipNodes;
+        var faulty = Plan.FaultyDisks.Contains(id);
+        double Rate(FaultKinds kind, double rate) => faulty && Plan.Has(kind) ? rate : 0;
         return new DiskFaults
         {
             Random = SimRandom.Derive(Options.Seed, $"disk-{id}"),
             TornWrites = Plan.Has(FaultKinds.TornWrite),
-            WriteFlipRate = flips ? Plan.WriteFlipRate : 0,
-            ReadFlipRate = flips ? Plan.ReadFlipRate : 0,
+            WriteFlipRate = Rate(FaultKinds.BitFlip, Plan.WriteFlipRate),
+            ReadFlipRate = Rate(FaultKinds.BitFlip, Plan.ReadFlipRate),
+            DamageRate = Rate(FaultKinds.DiskCorrupt, Plan.DamageRate),
+            MisdirectRate = Rate(FaultKinds.MisdirectedWrite, Plan.MisdirectRate),
+            LostWriteRate = Rate(FaultKinds.LostWrite, Plan.LostWriteRate),
             SkipChecksum = _bugs.SkipChecksum,
+            CorruptLengthAsTornTail = _bugs.CorruptLengthAsTornTail,
+            HoleAsEndOfLog = _bugs.HoleAsEndOfLog,
         };
     }
 
@@ -132,7 +138,7 @@ public sealed partial class SimWorld
     /// <summary>Starts a new incarnation of <paramref name="node"/> from its disk; a corrupt disk keeps it down.</summary>
     private void StartNode(SimNode node)
     {
-        var options = new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote };
+        var options = WithLargeValueLimits(new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote });
         var random = SimRandom.Derive(Options.Seed ^ (ulong)node.Incarnation * 7919, $"raft-{node.Id}");
         var sink = new ReplyRoute(this, node.Id);
         var sm = Workload.CreateStateMachine();

@@ -26,6 +26,7 @@ public class EveryCheckerCanFailTests
         { "CommitMonotonic", "commit-index-regresses", "", "register" },
         { "CommittedEntryDurable", "ack-before-sync", "", "register" },
         { "ApplyOnlyDurable", "apply-before-durable", "", "register" },
+        { "DurableStateRecovered", "corrupt-length-as-torn-tail", "", "register" },
         { "AcknowledgedCommandCommitted", "ack-without-term-check", "", "register" },
         { "Liveness", "abandon-lagging-follower", "", "register" },
         { "Bounded", "commit-beyond-verified", "CommittedPrefixAgreement,Liveness", "register" },

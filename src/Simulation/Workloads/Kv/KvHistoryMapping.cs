@@ -37,5 +37,5 @@ internal static class KvHistoryMapping
         return new TxnResponse(r.Header.Revision, r.Succeeded, responses);
     }
 
-    private static string Text(ByteString bytes) => bytes.ToStringUtf8();
+    private static string Text(ByteString bytes) => LargeValues.Tag(bytes);
 }

@@ -52,6 +52,7 @@ public sealed partial class KvWorkload
     private void StartNext(KvClient c)
     {
         KvOperation op = c.ClientId == 0 ? KvOperationDraw.RegisterSession() : _draw.Next(c);
+        if (_largeValues) LargeValues.Pad(op.Request);
         c.Operation = op;
         c.Attempts = 0;
         c.MaybeApplied = false;

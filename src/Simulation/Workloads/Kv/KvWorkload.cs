@@ -44,6 +44,8 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     /// <summary>Makes each state machine's MVCC backend (<c>--store</c>); null for the in-memory one.</summary>
     public Func<IMvccBackend>? BackendFactory { get; init; }
+    /// <summary>kv-large: values are padded to 4–64 KiB on the wire (<see cref="LargeValues"/>).</summary>
+    private readonly bool _largeValues;
     private readonly KvOperationDraw _draw;
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
@@ -60,10 +62,11 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     {
     }
 
-    internal KvWorkload(SimRandom random, KvBugs bugs)
+    internal KvWorkload(SimRandom random, KvBugs bugs, bool largeValues = false)
     {
         _random = random;
         _bugs = bugs;
+        _largeValues = largeValues;
         _draw = new KvOperationDraw(random);
     }
 
