@@ -8,7 +8,7 @@ namespace Cairn.Simulation.Workloads.Kv;
 /// <summary>
 /// Draws the kv workload's operations over a small keyspace (<see cref="KeysMax"/> keys) so that clients
 /// conflict: linearizable gets and ranges, serializable gets (not checked), puts, deletes, compare-and-swap
-/// and multi-key transactions, compactions 20 revisions behind the head (not checked), and lease operations on a separate keyspace (not checked for
+/// and multi-key transactions, reads at past revisions, compactions 20 revisions behind the head, and lease operations on a separate keyspace (not checked for
 /// linearizability: a lease's expiry deletes keys at a time no client chose).
 /// </summary>
 internal sealed class KvOperationDraw(SimRandom random)
@@ -44,7 +44,8 @@ internal sealed class KvOperationDraw(SimRandom random)
         if (roll < 2 && client.SeenRevision > CompactLagRevisions + 10) return Compact(client.SeenRevision - CompactLagRevisions);
         if (roll < 12 && client.LeaseId != 0) return LeaseOperation(client);
         if (roll < 12) return LeaseGrant();
-        if (roll < 40) return Get(Key(random.Next(0, KeysMax)));
+        if (roll < 34) return Get(Key(random.Next(0, KeysMax)));
+        if (roll < 40) return HistoricalRead(client);
         if (roll < 44) return Range();
         if (roll < 49) return SerializableGet();
         if (roll < 72) return Put(Key(random.Next(0, KeysMax)), client);
@@ -55,10 +56,31 @@ internal sealed class KvOperationDraw(SimRandom random)
 
     private static ByteString B(string s) => ByteString.CopyFromUtf8(s);
 
-    /// <summary>Compaction is not in the checked history: current-revision reads cannot observe it, and
-    /// a compaction at or below an earlier one is refused (COMPACTED), which changes nothing.</summary>
+    /// <summary>Compactions are in the checked history: reads at a past revision observe them (COMPACTED), and
+    /// a compaction at or below an earlier one is refused (COMPACTED) too.</summary>
     private static KvOperation Compact(long revision) =>
-        new(KvOperationKind.Compact, new Wire.CompactionRequest { Revision = revision }, null);
+        new(KvOperationKind.Compact, new Wire.CompactionRequest { Revision = revision }, new H.CompactRequest(revision));
+
+    /// <summary>How far around the newest revision the client has seen a read at a past revision aims: from
+    /// <see cref="HistoricalReadBackMax"/> below (often compacted) to <see cref="HistoricalReadAheadMax"/> above
+    /// (sometimes a future revision).</summary>
+    public const int HistoricalReadBackMax = 2 * CompactLagRevisions, HistoricalReadAheadMax = 3;
+
+    /// <summary>A get or a group range at a past revision near the newest one the client has seen.</summary>
+    private KvOperation HistoricalRead(KvClient client)
+    {
+        long revision = Math.Max(1, client.SeenRevision + random.Next(-HistoricalReadBackMax, HistoricalReadAheadMax + 1));
+        string start = Key(random.Next(0, KeysMax));
+        string? end = null;
+        if (random.Chance(0.3))
+        {
+            int group = random.Next(0, KeysMax / KeyGroupSize) * KeyGroupSize;
+            (start, end) = (Key(group), Key(group + KeyGroupSize));
+        }
+        var wire = new Wire.RangeRequest { Key = B(start), Revision = revision };
+        if (end is not null) wire.RangeEnd = B(end);
+        return new(KvOperationKind.Read, wire, new H.RangeRequest(start, end, revision));
+    }
 
     private string NewValue(KvClient client) => $"v{client.Index}-{++_values}";
 

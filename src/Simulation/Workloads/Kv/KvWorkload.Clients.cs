@@ -136,6 +136,8 @@ public sealed partial class KvWorkload
             return;
         }
         _history.Ok(c.Process, response, _world.Scheduler.Now);
+        if (op.Kind == KvOperationKind.Compact && response is Cairn.Simulation.History.CompactResponse) Compactions++;
+        if (response is Cairn.Simulation.History.KvErrorResponse) return;
         SeeVersions(c, result);
         c.SeenRevision = Math.Max(c.SeenRevision, response.Revision);
         if (op.Kind != KvOperationKind.Write) return;

@@ -74,9 +74,18 @@ public readonly partial struct KvModel
                     wrote = true;
                     break;
                 case DeleteRequest d:
-                    int deleted = table.Delete(d.Key, d.RangeEnd);
+                    int deleted = table.Delete(d.Key, d.RangeEnd, revision);
                     wrote |= deleted > 0;
                     if (reply is not null && (reply is not DeleteResponse dr || dr.Deleted != deleted))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case RangeRequest { Revision: > 0 } r:
+                    // A nested read at a past revision: the compaction revision is not known inside a branch, so only
+                    // a successful reply is checked, against the log as it was before this transaction.
+                    if (reply is not null && reply is RangeResponse past && !MatchAt(in table, r, past.Kvs))
                     {
                         return false;
                     }

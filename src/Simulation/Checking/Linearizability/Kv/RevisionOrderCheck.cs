@@ -15,6 +15,8 @@ public sealed record RevisionViolation(string Reason, HistoryOperation First, Hi
 /// header revision). Rule (2) includes "a read's header is at least the revision of every write
 /// that completed before the read began"; (3) a key a read returns with create or mod revision r
 /// is among the keys written by the operation that owns revision r, when that operation is known.
+/// Error replies (compacted, future revision) carry no revision and are left to the search; a
+/// compaction's header is a read's header.
 /// </summary>
 public static class RevisionOrderCheck
 {
@@ -24,7 +26,7 @@ public static class RevisionOrderCheck
     public static RevisionViolation? Check(IReadOnlyList<HistoryOperation> history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        HistoryOperation[] known = history.Where(o => o.Outcome == OperationOutcome.Ok && o.Response is not null).ToArray();
+        HistoryOperation[] known = history.Where(o => o.Outcome == OperationOutcome.Ok && o.Response is not null and not KvErrorResponse).ToArray();
         return DuplicateWriteRevision(known) ?? RealTimeOrder(known) ?? ForeignObservedRevision(known);
     }
 
