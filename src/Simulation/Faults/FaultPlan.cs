@@ -1,3 +1,4 @@
+using Cairn.Core.Raft;
 using Cairn.Simulation.Engine;
 
 namespace Cairn.Simulation.Faults;
@@ -52,7 +53,7 @@ public sealed record FaultPlan
         Kinds = FaultKinds.All,
         DropRate = 0.02, DuplicateRate = 0.01, CorruptRate = 0.002, TailRate = 0.01, LatencyMaxMs = 10,
         ActionGapMaxMs = 4000, WriteFlipRate = 0.0005, ReadFlipRate = 0.01, DiskSpikeRate = 0.002,
-        BitFlipNodes = (nodes - 1) / 2,
+        BitFlipNodes = Quorum.MinorityMax(nodes),
     };
 
     private static FaultPlan Swarm(SimRandom r, int nodes)
@@ -72,7 +73,7 @@ public sealed record FaultPlan
             WriteFlipRate = r.Next(0, 50) / 10000.0,
             ReadFlipRate = r.Next(0, 100) / 1000.0,
             DiskSpikeRate = r.Next(0, 50) / 1000.0,
-            BitFlipNodes = r.Next(0, (nodes - 1) / 2 + 1),
+            BitFlipNodes = r.Next(0, Quorum.MinorityMax(nodes) + 1),
         };
     }
 }
