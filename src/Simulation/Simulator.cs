@@ -42,6 +42,8 @@ public static class Simulator
             SnapshotsInstalled = world.SnapshotsInstalled,
             SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
+            Limits = world.Limits.Describe(),
+            Coverage = (workload as KvWorkload)?.Coverage() ?? "",
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,
         };
@@ -53,7 +55,8 @@ public static class Simulator
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
-        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None),
+        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None,
+            RunLimits.Draw(options.Seed, options.Clients)),
         _ => throw new ArgumentException($"unknown workload '{options.Workload}'; known: {string.Join(", ", Workloads)}"),
     };
 }

@@ -35,6 +35,8 @@ internal static class JsonOutput
         w.WriteNumber("leadersElected", r.LeadersElected);
         w.WriteNumber("snapshotsInstalled", r.SnapshotsInstalled);
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
+        w.WriteString("limits", r.Limits);
+        w.WriteString("coverage", r.Coverage);
         w.WriteString("replay", r.ReplayCommand);
     }
 }

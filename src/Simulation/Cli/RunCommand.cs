@@ -39,6 +39,8 @@ internal static class RunCommand
         Console.WriteLine($"  committed    {r.Committed:N0} entries; {r.Acknowledged:N0} client operations acknowledged");
         Console.WriteLine($"  faults       {r.FaultActions} nemesis actions; {r.LeadersElected} leaders elected");
         Console.WriteLine($"  snapshots    {r.SnapshotsTaken} taken, {r.SnapshotsInstalled} installed from a leader");
+        if (r.Limits.Length > 0) Console.WriteLine($"  limits       {r.Limits} (drawn from the seed)");
+        if (r.Coverage.Length > 0) Console.WriteLine($"  coverage     {r.Coverage}");
         foreach (var v in r.Violations) Console.WriteLine($"  VIOLATION    {v}");
         if (!r.Ok) Console.WriteLine($"  replay with  {r.ReplayCommand}");
     }

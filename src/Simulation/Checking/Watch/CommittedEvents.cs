@@ -38,11 +38,14 @@ public sealed class CommittedEvents
     }
 
     /// <summary>Replays the committed log <paramref name="committed"/> (position 0 = index 1) up to <paramref name="last"/>.</summary>
-    public static CommittedEvents Replay(IReadOnlyList<Entry> committed, ulong last)
+    /// <param name="committed">The committed entries.</param>
+    /// <param name="last">The last index to replay.</param>
+    /// <param name="options">The replicated limits the cluster ran with (session eviction decides which commands apply).</param>
+    public static CommittedEvents Replay(IReadOnlyList<Entry> committed, ulong last, KvOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(committed);
         last = Math.Min(last, (ulong)committed.Count);
-        var reference = new KvStateMachine();
+        var reference = new KvStateMachine(options);
         var all = ByteString.CopyFrom(0);
         reference.Watches.Create(new WatchCreateRequest { Key = all, RangeEnd = all, PrevKv = true });
         var events = new List<(long, Event)>();

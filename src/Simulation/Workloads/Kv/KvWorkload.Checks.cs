@@ -56,7 +56,7 @@ public sealed partial class KvWorkload
         SimNode? source = _world.Nodes.Where(n => n.Up).OrderByDescending(n => n.Raft!.CommitIndex).ThenBy(n => n.Id).FirstOrDefault();
         if (source is null) return;
         // Replayed from the checker's record of the committed log: every node may have compacted its own (Raft §7).
-        CommittedEvents committed = CommittedEvents.Replay(_world.Checker.CommittedEntries, source.Raft!.CommitIndex);
+        CommittedEvents committed = CommittedEvents.Replay(_world.Checker.CommittedEntries, source.Raft!.CommitIndex, KvOptions);
         string? problem = WatchChecker.Check(WatchStreams, committed);
         if (problem is null) return;
         _sections.Add(("Watch stream", problem));
