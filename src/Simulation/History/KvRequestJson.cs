@@ -132,7 +132,7 @@ internal static class KvRequestJson
         foreach (JsonElement o in Array(args, name))
         {
             string op = Text(o, "op");
-            if (op is "txn" or "compact")
+            if (op is "compact")
             {
                 throw new HistoryFormatException($"a transaction cannot nest a {op}");
             }

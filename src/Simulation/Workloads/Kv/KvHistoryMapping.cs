@@ -34,7 +34,8 @@ internal static class KvHistoryMapping
                 Wire.ResponseOp.ResponseOneofCase.ResponseRange => Range(op.ResponseRange),
                 Wire.ResponseOp.ResponseOneofCase.ResponsePut => new PutResponse(op.ResponsePut.Header?.Revision ?? r.Header.Revision),
                 Wire.ResponseOp.ResponseOneofCase.ResponseDeleteRange => new DeleteResponse(op.ResponseDeleteRange.Header?.Revision ?? r.Header.Revision, op.ResponseDeleteRange.Deleted),
-                _ => throw new InvalidOperationException("the kv workload does not nest transactions"),
+                Wire.ResponseOp.ResponseOneofCase.ResponseTxn => Txn((TxnRequest)NestedRequest(request, r.Succeeded, responses.Count), op.ResponseTxn),
+                _ => throw new InvalidOperationException($"unexpected nested response {op.ResponseCase}"),
             });
         }
         return new TxnResponse(r.Header.Revision, r.Succeeded, responses);
@@ -50,6 +51,9 @@ internal static class KvHistoryMapping
             _ => null,
         };
     }
+
+    private static KvRequest NestedRequest(TxnRequest request, bool succeeded, int position) =>
+        (succeeded ? request.Success : request.Failure)[position];
 
     private static string Text(ByteString bytes) => bytes.ToStringUtf8();
 }

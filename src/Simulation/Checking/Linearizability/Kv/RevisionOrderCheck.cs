@@ -45,11 +45,31 @@ public static class RevisionOrderCheck
         };
     }
 
-    private static bool BranchWrote(TxnRequest? request, TxnResponse response)
+    private static bool BranchWrote(TxnRequest? request, TxnResponse response) =>
+        (request is not null && TakenPuts(request, response).Any()) || Deletions(response).Any(d => d.Deleted > 0);
+
+    /// <summary>The keys put by the branches a txn took, nested txns included.</summary>
+    private static IEnumerable<string> TakenPuts(TxnRequest request, TxnResponse response)
     {
-        IReadOnlyList<KvRequest> branch = request is null ? [] : response.Succeeded ? request.Success : request.Failure;
-        return branch.OfType<PutRequest>().Any() || response.Responses.OfType<DeleteResponse>().Any(d => d.Deleted > 0);
+        IReadOnlyList<KvRequest> branch = response.Succeeded ? request.Success : request.Failure;
+        for (int i = 0; i < branch.Count; i++)
+        {
+            if (branch[i] is PutRequest p)
+            {
+                yield return p.Key;
+            }
+            else if (branch[i] is TxnRequest nested && i < response.Responses.Count && response.Responses[i] is TxnResponse nestedResponse)
+            {
+                foreach (string key in TakenPuts(nested, nestedResponse))
+                {
+                    yield return key;
+                }
+            }
+        }
     }
+
+    private static IEnumerable<DeleteResponse> Deletions(TxnResponse response) =>
+        response.Responses.OfType<DeleteResponse>().Concat(response.Responses.OfType<TxnResponse>().SelectMany(Deletions));
 
     private static RevisionViolation? DuplicateWriteRevision(HistoryOperation[] known)
     {
@@ -125,7 +145,7 @@ public static class RevisionOrderCheck
     private static IEnumerable<string> KeysPut(HistoryOperation write) => (write.Request, write.Response) switch
     {
         (PutRequest p, _) => [p.Key],
-        (TxnRequest t, TxnResponse r) => (r.Succeeded ? t.Success : t.Failure).OfType<PutRequest>().Select(p => p.Key),
+        (TxnRequest t, TxnResponse r) => TakenPuts(t, r),
         _ => [],
     };
 
