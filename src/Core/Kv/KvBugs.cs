@@ -34,6 +34,10 @@ internal sealed class KvBugs
     /// has forgotten every client session and refuses or re-applies their retries.</summary>
     internal bool SnapshotWithoutSessions { get; init; }
 
+    /// <summary>The service admits a request id that a pending read still holds, so two requests share one id
+    /// and a reply can reach the wrong one (issue 7: a reused id turned a committed put into a rejection).</summary>
+    internal bool AdmitPendingRequestId { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

@@ -25,7 +25,8 @@ public sealed partial class KvNode
             Send(read.RequestId, KvReplyStatus.Rejected, error: $"{_options.PendingReadsMax} reads pending (PendingReadsMax)");
             return;
         }
-        _pendingReads.Add(read.RequestId, read);
+        if (_bugs.AdmitPendingRequestId) _pendingReads[read.RequestId] = read; // canary: the earlier read is forgotten
+        else _pendingReads.Add(read.RequestId, read);
         Runtime.ReadLinearizable(read.RequestId); // may answer synchronously through OnReply
     }
 

@@ -98,7 +98,7 @@ public sealed partial class KvNode
             Send(requestId, KvReplyStatus.Rejected, error: $"request ids must be below {InternalRequestIdMin} (InternalRequestIdMin)");
             return false;
         }
-        if (_pendingReads.ContainsKey(requestId))
+        if (_pendingReads.ContainsKey(requestId) && !_bugs.AdmitPendingRequestId)
         {
             Send(requestId, KvReplyStatus.Rejected, error: $"request id {requestId} is already pending");
             return false;

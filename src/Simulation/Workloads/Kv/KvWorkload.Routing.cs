@@ -100,6 +100,7 @@ public sealed partial class KvWorkload
     {
         ("sessionsEnded", SessionsEnded), ("requestIdsReused", RequestIdsReused), ("reusedIdRefusals", ReusedIdRefusals),
         ("compactions", Compactions), ("unknownOutcomes", UnknownOutcomes),
+        ("lateWatchEvents", _watchers.Skip(WatchClients).Sum(w => (long)w.Stream.Events.Count)),
     }.Where(p => p.Count > 0).Select(p => $"{p.Name}={p.Count}"));
 
     private static bool IsReusedIdRefusal(KvReply reply) =>
