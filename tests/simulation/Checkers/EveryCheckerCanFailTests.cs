@@ -33,6 +33,8 @@ public class EveryCheckerCanFailTests
         { "WatchStream", "watch-drops-event", "", "kv" },
         { "ReplicaAgreement", "local-lease-expiry", "", "kv" },
         { "Session", "snapshot-without-sessions", "ReplicaAgreement", "kv" },
+        { "RequestId", "admit-pending-request-id", "", "kv" },
+        { "ReplyAttribution", "admit-pending-request-id", "RequestId", "kv" },
     };
 
     [Theory]

@@ -84,6 +84,9 @@ public sealed partial class KvWorkload
         {
             KvReplyStatus.Ok when reply.Result is { } r && r.ResultCase != KvResult.ResultOneofCase.Error && r.ResultCase != Expected(attempt.Operation) =>
                 $"a {r.ResultCase} result answered a {attempt.Operation.Request.Descriptor.Name}",
+            KvReplyStatus.Ok when reply.Result is { ResultCase: KvResult.ResultOneofCase.Range } r && attempt.Operation.Request is RangeRequest asked
+                && r.Range.Kvs.FirstOrDefault(kv => !InRange(asked, kv.Key)) is { } stray =>
+                $"a range reply holds key {stray.Key.ToStringUtf8()}, outside the range asked for",
             KvReplyStatus.Rejected when !atAdmission && IsReusedIdRefusal(reply) =>
                 $"the refusal of a reused id (\"{reply.Error}\") answered the request that was pending with it",
             _ => null,
@@ -102,6 +105,13 @@ public sealed partial class KvWorkload
         ("compactions", Compactions), ("unknownOutcomes", UnknownOutcomes),
         ("lateWatchEvents", _watchers.Skip(WatchClients).Sum(w => (long)w.Stream.Events.Count)),
     }.Where(p => p.Count > 0).Select(p => $"{p.Name}={p.Count}"));
+
+    private static bool InRange(RangeRequest asked, Google.Protobuf.ByteString key)
+    {
+        string k = key.ToStringUtf8(), start = asked.Key.ToStringUtf8(), end = asked.RangeEnd.ToStringUtf8();
+        return asked.RangeEnd.IsEmpty ? k == start
+            : string.CompareOrdinal(k, start) >= 0 && (end == Cairn.Simulation.History.KvRequest.UnboundedRangeEnd || string.CompareOrdinal(k, end) < 0);
+    }
 
     private static bool IsReusedIdRefusal(KvReply reply) =>
         reply.Status == KvReplyStatus.Rejected && reply.Error is { } e && e.Contains(ReusedIdRefusalText, StringComparison.Ordinal);
