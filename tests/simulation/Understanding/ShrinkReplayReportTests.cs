@@ -37,9 +37,9 @@ public class ShrinkReplayReportTests
         Assert.Equal(5, t.Roles.Select(x => x.Node).Distinct().Count());
         Assert.NotEmpty(t.Operations);
         Assert.NotEmpty(t.Faults);
-        Assert.Single(t.Violations);
+        Assert.NotEmpty(t.Violations);
         var html = HtmlReport.Render(t);
-        Assert.Contains("LogMatching", html);
+        Assert.Contains(r.FirstInvariant!, html);
         Assert.DoesNotContain("<script src", html);
     }
 
