@@ -39,6 +39,10 @@ public sealed record RunResult
     /// <c>unknown</c> (a search limit was reached); null when the workload records no history or the run
     /// stopped before the check.</summary>
     public string? Linearizability { get; init; }
+    /// <summary>The limits drawn from the seed for this run ("Name=value" pairs; empty when all are defaults).</summary>
+    public string Limits { get; init; } = "";
+    /// <summary>Rare paths the workload reached ("name=count" pairs), for example session evictions; may be empty.</summary>
+    public string Coverage { get; init; } = "";
     /// <summary>The first violated invariant's name, or null.</summary>
     public string? FirstInvariant { get; init; }
     /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>

@@ -46,6 +46,8 @@ public static class Simulator
             SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
             Linearizability = (workload as KvWorkload)?.Linearizability?.VerdictName,
+            Limits = world.Limits.Describe(),
+            Coverage = (workload as KvWorkload)?.Coverage() ?? "",
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,
         };
@@ -60,7 +62,8 @@ public static class Simulator
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
-        "kv" or "kv-large" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None, largeValues: options.Workload == "kv-large")
+        "kv" or "kv-large" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None, largeValues: options.Workload == "kv-large",
+            limits: RunLimits.Draw(options.Seed, options.Clients))
         {
             BackendFactory = MvccStores.Factory(options.Store),
         },

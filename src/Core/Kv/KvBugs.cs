@@ -53,6 +53,10 @@ internal sealed class KvBugs
     /// source: it carries a revision one above the replying node's applied revision.</summary>
     internal bool ReadReplyAheadOfApplied { get; init; }
 
+    /// <summary>The service admits a request id that a pending read still holds, so two requests share one id
+    /// and a reply can reach the wrong one (issue 7: a reused id turned a committed put into a rejection).</summary>
+    internal bool AdmitPendingRequestId { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

@@ -45,6 +45,7 @@ internal static class CanaryCatalog
         Kv("non-atomic-txn", "each write of a txn commits its own revision", new KvBugs { NonAtomicTxn = true }),
         Kv("watch-drops-event", "the watch hub silently skips every 7th event", new KvBugs { WatchDropsEvent = true }),
         Kv("snapshot-without-sessions", "snapshots leave out the exactly-once session table, so a node restored from one forgets every session", new KvBugs { SnapshotWithoutSessions = true }),
+        Kv("admit-pending-request-id", "the KV service admits a request id that a pending read still holds", new KvBugs { AdmitPendingRequestId = true }),
         Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
         Kv("restore-drops-lease-key", "a replica restoring a snapshot leaves one leased key unattached to its lease", new KvBugs { RestoreDropsLeaseKey = true }),
         Kv("lease-expires-early", "the lessor measures TTLs on the raw local clock with no drift allowance, so a fast leader clock expires leases early", new KvBugs { LeaseExpiresEarly = true }),

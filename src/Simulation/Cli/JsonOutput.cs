@@ -40,6 +40,8 @@ internal static class JsonOutput
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
         if (r.Linearizability is null) w.WriteNull("linearizability");
         else w.WriteString("linearizability", r.Linearizability);
+        w.WriteString("limits", r.Limits);
+        w.WriteString("coverage", r.Coverage);
         w.WriteString("replay", r.ReplayCommand);
     }
 }

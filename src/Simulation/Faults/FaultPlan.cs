@@ -1,3 +1,4 @@
+using Cairn.Core.Raft;
 using Cairn.Simulation.Engine;
 
 namespace Cairn.Simulation.Faults;
@@ -73,7 +74,7 @@ public sealed record FaultPlan
         Kinds = FaultKinds.All,
         DropRate = 0.02, DuplicateRate = 0.01, CorruptRate = 0.002, TailRate = 0.01, LatencyMaxMs = 10,
         ActionGapMaxMs = 4000, WriteFlipRate = 0.0005, ReadFlipRate = 0.01, DiskSpikeRate = 0.002,
-        BitFlipNodes = (nodes - 1) / 2, DamageRate = 0.0005, MisdirectRate = 0.0002, LostWriteRate = 0.0002,
+        BitFlipNodes = Quorum.MinorityMax(nodes), DamageRate = 0.0005, MisdirectRate = 0.0002, LostWriteRate = 0.0002,
     };
 
     private static FaultPlan Swarm(SimRandom r, SimRandom storage, int nodes)
@@ -95,7 +96,7 @@ public sealed record FaultPlan
             WriteFlipRate = r.Next(0, 50) / 10000.0,
             ReadFlipRate = r.Next(0, 100) / 1000.0,
             DiskSpikeRate = r.Next(0, 50) / 1000.0,
-            BitFlipNodes = r.Next(0, (nodes - 1) / 2 + 1),
+            BitFlipNodes = r.Next(0, Quorum.MinorityMax(nodes) + 1),
             DamageRate = storage.Next(0, 50) / 10000.0,
             MisdirectRate = storage.Next(0, 20) / 10000.0,
             LostWriteRate = storage.Next(0, 20) / 10000.0,

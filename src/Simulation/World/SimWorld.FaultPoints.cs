@@ -87,7 +87,11 @@ public sealed partial class SimWorld : INodeObserver
     private bool? _preVote;
 
     /// <summary>The snapshot threshold every node of this run uses.</summary>
-    public int SnapshotThreshold => _snapshotThreshold ??= DrawSnapshotThreshold();
+    public int SnapshotThreshold => _snapshotThreshold ??= Limits.SnapshotEntriesThreshold ?? DrawSnapshotThreshold();
+
+    /// <summary>This run's seeded limits (tiny in some runs: session table, watch queues, batches, snapshot threshold).</summary>
+    public RunLimits Limits => _limits ??= RunLimits.Draw(Options.Seed, Options.Clients);
+    private RunLimits? _limits;
     private int? _snapshotThreshold;
 
     private static bool GrantsVote(Ready ready)

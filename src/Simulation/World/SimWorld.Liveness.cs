@@ -37,7 +37,7 @@ public sealed partial class SimWorld
         Healed = true;
         HealTimeMs = Scheduler.Now;
         Network.Profile = new NetworkProfile { LatencyMinMs = 1, LatencyMaxMs = 5 };
-        var quorum = Nodes.Count / 2 + 1;
+        var quorum = Cairn.Core.Raft.Quorum.Of(Nodes.Count);
         var order = Nodes.OrderBy(n => n.Disk.Corruption is null && !n.Disk.Faults.Damaging ? 0 : 1).ThenBy(_ => _pointRandom.NextULong()).ToList();
         _core.AddRange(order.Take(quorum).Select(n => n.Id).OrderBy(id => id));
         // Every partition, clog and bandwidth limit heals: a one-way cut between a core node and a live

@@ -138,7 +138,7 @@ public sealed partial class SimWorld
     /// <summary>Starts a new incarnation of <paramref name="node"/> from its disk; a corrupt disk keeps it down.</summary>
     private void StartNode(SimNode node)
     {
-        var options = WithLargeValueLimits(new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote });
+        var options = WithLargeValueLimits(new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote, AppendEntriesMax = Limits.AppendEntriesMax ?? new RaftOptions { Id = 1, Peers = [1] }.AppendEntriesMax });
         var random = SimRandom.Derive(Options.Seed ^ (ulong)node.Incarnation * 7919, $"raft-{node.Id}");
         var sink = new ReplyRoute(this, node.Id);
         var sm = Workload.CreateStateMachine();

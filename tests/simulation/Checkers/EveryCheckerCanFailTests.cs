@@ -38,6 +38,8 @@ public class EveryCheckerCanFailTests
         { "LeaseExpiry", "lease-expires-early", "", "kv" },
         { "WatchStream", "watch-stream-stalls", "", "kv" },
         { "ReadReplyApplied", "read-reply-ahead", "", "kv" },
+        { "RequestId", "admit-pending-request-id", "", "kv" },
+        { "ReplyAttribution", "admit-pending-request-id", "RequestId", "kv" },
     };
 
     [Theory]

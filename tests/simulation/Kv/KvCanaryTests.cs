@@ -31,6 +31,7 @@ public class KvCanaryTests
         { "lease-expires-early", "LeaseExpiry" },
         { "watch-stream-stalls", "WatchStream" },
         { "read-reply-ahead", "ReadReplyApplied" },
+        { "admit-pending-request-id", "RequestId" },
     };
 
     [Theory]

@@ -31,7 +31,8 @@ public sealed partial class KvNode
             Send(read.RequestId, KvReplyStatus.NotLeader, error: "lease requests are served by the leader");
             return;
         }
-        _pendingReads.Add(read.RequestId, read);
+        if (_bugs.AdmitPendingRequestId) _pendingReads[read.RequestId] = read; // canary: the earlier read is forgotten
+        else _pendingReads.Add(read.RequestId, read);
         Runtime.ReadLinearizable(read.RequestId); // may answer synchronously through OnReply
     }
 

@@ -51,6 +51,16 @@ public sealed partial class KvWorkload
 
     private sealed record MoveDue(long WatchId);
 
+    private sealed record LateStart;
+
+    /// <summary>Watch clients that start later in the run, at a random moment within the first
+    /// <see cref="LateWatchStartMaxPercent"/>% of it, without a start revision (they begin at the creating node's
+    /// current revision), on one key group.</summary>
+    public const int LateWatchClients = 1;
+
+    /// <inheritdoc cref="LateWatchClients"/>
+    public const int LateWatchStartMaxPercent = 60;
+
     private sealed record WatchCall(KvWorkload Workload, WatchClient Client, long WatchId, WatchCreateRequest? Create) : ISimRequest
     {
         public void Deliver(SimNode node)
@@ -81,13 +91,23 @@ public sealed partial class KvWorkload
     private void StartWatchers()
     {
         var everything = ByteString.CopyFrom(0);
-        _watchers = [.. Enumerable.Range(0, WatchClients).Select(i => new WatchClient(i, i % 2 == 0
+        _watchers = [.. Enumerable.Range(0, WatchClients + LateWatchClients).Select(i => new WatchClient(i, i >= WatchClients
+            ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(KvOperationDraw.KeyGroupSize)), ByteString.CopyFromUtf8(KvOperationDraw.Key(2 * KvOperationDraw.KeyGroupSize)))
+            : i % 2 == 0
             ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(0)), ByteString.CopyFromUtf8(KvOperationDraw.KeyspaceEnd))
             : new WatchStream(_clients.Length + i, everything, everything)))];
         foreach (WatchClient w in _watchers)
         {
             w.Node = 1 + (w.Index % _world.Nodes.Count);
-            CreateWatch(w);
+            if (w.Index < WatchClients)
+            {
+                CreateWatch(w);
+            }
+            else
+            {
+                long at = _random.Next(1, (int)Math.Max(2, _world.Options.DurationMs * LateWatchStartMaxPercent / 100));
+                _world.Scheduler.After(at, WatcherWake(w, new LateStart()));
+            }
         }
     }
 
@@ -121,6 +141,9 @@ public sealed partial class KvWorkload
             case ProbeTimeout timeout when timeout.WatchId == w.WatchId:
                 if (w.ProbeAcked < timeout.Seq) MoveWatch(w, cancelOld: false);
                 else _world.Scheduler.After(WatchProbeIntervalMs, WatcherWake(w, new ProbeDue(w.WatchId)));
+                break;
+            case LateStart:
+                CreateWatch(w); // no start revision yet: the stream begins where the node's "created" header says
                 break;
             case MoveDue move when move.WatchId == w.WatchId:
                 MoveWatch(w, cancelOld: true);
