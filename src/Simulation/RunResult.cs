@@ -29,6 +29,10 @@ public sealed record RunResult
     public long SnapshotsInstalled { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
+    /// <summary>Bytes of every frame the nodes sent.</summary>
+    public long BytesSent { get; init; }
+    /// <summary>Traffic per committed entry: <see cref="BytesSent"/> / <see cref="Committed"/> (0 when nothing committed).</summary>
+    public double BytesPerCommittedEntry => Committed == 0 ? 0 : (double)BytesSent / Committed;
     /// <summary>The first violated invariant's name, or null.</summary>
     public string? FirstInvariant { get; init; }
     /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>

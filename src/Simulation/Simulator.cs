@@ -41,6 +41,7 @@ public static class Simulator
             LeadersElected = world.Checker.LeadersElected,
             SnapshotsInstalled = world.SnapshotsInstalled,
             SnapshotsTaken = world.SnapshotsTaken,
+            BytesSent = world.Network.SentBytes,
             ReplayCommand = options.ReplayCommand(),
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,

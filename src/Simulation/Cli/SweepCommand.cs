@@ -60,6 +60,8 @@ internal static class SweepCommand
         w.WriteNumber("wallMs", Math.Round(report.WallMs, 1));
         w.WriteNumber("snapshotsInstalled", report.SnapshotsInstalled);
         w.WriteNumber("snapshotsTaken", report.SnapshotsTaken);
+        w.WriteNumber("bytesSent", report.BytesSent);
+        w.WriteNumber("bytesPerCommittedEntry", Math.Round(report.BytesPerCommittedEntry, 1));
         w.WriteStartArray("failures");
         foreach (var f in report.Failures)
         {
@@ -79,12 +81,17 @@ internal static class SweepCommand
             Console.WriteLine($"FAIL seed {f.Seed}: {(f.Violations.Count > 0 ? f.Violations[0] : "")}");
             Console.WriteLine($"     replay: {f.ReplayCommand}");
         }
-        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed)");
+        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed; traffic: {report.BytesPerCommittedEntry:N0} bytes per committed entry)");
     }
 }
 
 /// <summary>The outcome of a sweep.</summary>
-internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0);
+internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0,
+    long BytesSent = 0, long Committed = 0)
+{
+    /// <summary>Traffic over the whole sweep: every byte sent over every entry committed.</summary>
+    public double BytesPerCommittedEntry => Committed == 0 ? 0 : (double)BytesSent / Committed;
+}
 
 /// <summary>Runs seeds on worker threads. Each run is single-threaded and independent, so results do not depend on scheduling.</summary>
 internal static class Sweep
@@ -92,7 +99,7 @@ internal static class Sweep
     public static SweepReport Execute(RunOptions template, IReadOnlyList<ulong> seeds, int parallel, SweepProgress? progress)
     {
         var failures = new List<RunResult>();
-        long events = 0, installed = 0, taken = 0;
+        long events = 0, installed = 0, taken = 0, bytes = 0, committed = 0;
         var wall = Stopwatch.StartNew();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
         {
@@ -100,11 +107,13 @@ internal static class Sweep
             Interlocked.Add(ref events, result.Events);
             Interlocked.Add(ref installed, result.SnapshotsInstalled);
             Interlocked.Add(ref taken, result.SnapshotsTaken);
+            Interlocked.Add(ref bytes, result.BytesSent);
+            Interlocked.Add(ref committed, result.Committed);
             lock (failures) { if (!result.Ok) failures.Add(result); }
             progress?.Completed(result.Ok);
         });
         progress?.Finish();
-        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken);
+        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken, bytes, committed);
     }
 }
 

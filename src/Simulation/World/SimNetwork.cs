@@ -48,6 +48,9 @@ public sealed class SimNetwork : INetwork
     /// <summary>Frames sent, dropped, duplicated and corrupted so far.</summary>
     public long Sent, Dropped, Duplicated, Corrupted;
 
+    /// <summary>Bytes of every frame nodes sent (before loss or duplication): the traffic figure's numerator.</summary>
+    public long SentBytes;
+
     /// <summary>True when frames from <paramref name="from"/> to <paramref name="to"/> are cut.</summary>
     public bool IsBlocked(int from, int to) => _blocked[from, to];
 
@@ -73,6 +76,7 @@ public sealed class SimNetwork : INetwork
     public void Send(ulong from, ulong to, byte[] frame)
     {
         Sent++;
+        SentBytes += frame.Length;
         int f = (int)from, t = (int)to;
         if (_blocked[f, t] || _random.Chance(Profile.DropRate)) { Dropped++; return; }
         Schedule(f, t, frame);
