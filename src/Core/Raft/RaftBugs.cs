@@ -51,4 +51,11 @@ internal sealed class RaftBugs
     /// <summary>The runtime acknowledges a proposal when its index is applied, without checking that the applied
     /// entry is the one proposed (same term): a client is told "applied" for a command another leader replaced.</summary>
     public bool AckWithoutTermCheck { get; init; }
+
+    /// <summary>True when a bug that breaks cluster-wide safety is on: the invariants whose premise is a safe
+    /// cluster (for example, no follower acknowledges beyond the leader's log) then give way to the checkers,
+    /// which must catch the canary on their own.</summary>
+    public bool BreaksSafety => CommitPreviousTermByCount || QuorumOffByOne || NoTruncateOnConflict || CommitBeyondVerified
+        || AcceptStaleTerm || DoubleVote || CountDuplicateVotes || CommitIndexRegresses || VoteNotPersisted || AckBeforeSync
+        || SkipChecksum || ApplyBeforeDurable;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Raft.Wire;
 
 namespace Cairn.Core.Raft;
@@ -59,7 +58,7 @@ internal sealed class RaftLog
 
     public Entry At(ulong index)
     {
-        Debug.Assert(index > SnapshotIndex && index <= LastIndex, $"entry {index} is outside ({SnapshotIndex}, {LastIndex}]");
+        Invariant.Holds(index > SnapshotIndex && index <= LastIndex, "entry {0} is outside the log ({1}, {2}]", index, SnapshotIndex, LastIndex);
         return _entries[Pos(index)];
     }
 
@@ -72,7 +71,8 @@ internal sealed class RaftLog
 
     public void Append(Entry entry)
     {
-        Debug.Assert(entry.Index == LastIndex + 1, "append must extend the log by exactly one index");
+        Invariant.Holds(entry.Index == LastIndex + 1, "append extends the log by exactly one index: entry {0}, last {1}", entry.Index, LastIndex);
+        Invariant.Holds(entry.Term >= LastTerm, "terms only grow along the log: entry term {0} after term {1}", entry.Term, LastTerm);
         _entries.Add(entry);
     }
 
@@ -86,7 +86,7 @@ internal sealed class RaftLog
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            Debug.Assert(e.Index == prevIndex + (ulong)i + 1);
+            Invariant.Holds(e.Index == prevIndex + (ulong)i + 1, "appended entries are contiguous: entry {0} after previous index {1}", e.Index, prevIndex + (ulong)i);
             if (e.Index <= SnapshotIndex) continue; // covered by the snapshot, hence committed and matching
             if (e.Index <= LastIndex)
             {
@@ -117,6 +117,7 @@ internal sealed class RaftLog
     /// <summary>Entries not yet handed to storage; the write truncates the disk log before their first index.</summary>
     public List<Entry> TakeUnpersisted()
     {
+        Invariant.Holds(PersistFrom > SnapshotIndex, "entries to persist follow the snapshot: persist from {0}, snapshot {1}", PersistFrom, SnapshotIndex);
         var result = new List<Entry>();
         for (var i = PersistFrom; i <= LastIndex; i++) result.Add(_entries[Pos(i)]);
         PersistFrom = LastIndex + 1;
@@ -129,12 +130,14 @@ internal sealed class RaftLog
     public void StableTo(ulong index, ulong term)
     {
         if (index > Stable && MatchTerm(index, term) && index < PersistFrom) Stable = index;
+        Invariant.Holds(Stable < PersistFrom, "stable index {0} below the first unpersisted index {1}", Stable, PersistFrom);
     }
 
     public void CommitTo(ulong index)
     {
-        Debug.Assert(index <= LastIndex, "commit beyond the end of the log");
+        Invariant.Holds(index <= LastIndex, "commit {0} beyond the last index {1}", index, LastIndex);
         if (index > Committed) Committed = index;
+        Invariant.Holds(Committed >= SnapshotIndex, "snapshot index {0} at or below the commit index {1}", SnapshotIndex, Committed);
     }
 
     /// <summary>Lowers the commit index; only a canary does this.</summary>
@@ -151,6 +154,7 @@ internal sealed class RaftLog
             Applied++;
             result.Add(_entries[Pos(Applied)]);
         }
+        Invariant.Holds(Applied <= LastIndex, "applied {0} at or below the last index {1}", Applied, LastIndex);
         return result;
     }
 
@@ -172,7 +176,8 @@ internal sealed class RaftLog
         _entries.RemoveRange(0, Pos(index) + 1);
         SnapshotIndex = index;
         SnapshotTerm = term;
-        Debug.Assert(Term(SnapshotIndex) == term && PersistFrom > SnapshotIndex);
+        Invariant.Holds(Term(SnapshotIndex) == term && PersistFrom > SnapshotIndex, "compaction keeps the snapshot's term {0} and never drops unpersisted entries (persist from {1})", term, PersistFrom);
+        Invariant.Holds(SnapshotIndex <= Committed, "snapshot index {0} at or below the commit index {1}", SnapshotIndex, Committed);
     }
 
     /// <summary>
@@ -183,7 +188,8 @@ internal sealed class RaftLog
     /// </summary>
     public void Install(ulong index, ulong term)
     {
-        Debug.Assert(index > Committed, "an install only moves the log forward past the commit index");
+        Invariant.Holds(index > Committed, "an install moves the log past the commit index: snapshot {0}, commit {1}", index, Committed);
+        Invariant.Holds(term > 0, "an installed snapshot has a term: snapshot {0}", index);
         if (MatchTerm(index, term)) _entries.RemoveRange(0, Pos(index) + 1);
         else _entries.Clear();
         SnapshotIndex = index;
@@ -206,7 +212,7 @@ internal sealed class RaftLog
     {
         var result = new List<Entry>();
         long bytes = 0;
-        Debug.Assert(lo > SnapshotIndex, "compacted entries are sent as a snapshot");
+        Invariant.Holds(lo > SnapshotIndex, "compacted entries are sent as a snapshot: slice from {0}, snapshot {1}", lo, SnapshotIndex);
         for (var i = lo; i <= hi && i <= LastIndex && result.Count < countMax; i++)
         {
             var e = _entries[Pos(i)];

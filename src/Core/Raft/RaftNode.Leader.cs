@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Raft.Wire;
 
 namespace Cairn.Core.Raft;
@@ -153,7 +152,7 @@ public sealed partial class RaftNode
         var candidate = matches[matches.Length - quorum];
         if (candidate <= _log.Committed) return false;
         if (_log.Term(candidate) != Term && !_bugs.CommitPreviousTermByCount) return false;
-        Debug.Assert(candidate <= _log.LastIndex);
+        Invariant.Holds(candidate <= _log.LastIndex, "commit candidate {0} at or below the last index {1}", candidate, _log.LastIndex);
         _log.CommitTo(candidate);
         ReleaseConfirmedReads();
         return true;

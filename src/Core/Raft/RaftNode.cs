@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Determinism;
 using Cairn.Core.Raft.Wire;
 
@@ -124,6 +123,7 @@ public sealed partial class RaftNode
         // Malformed input (a message to someone else, from ourselves or from a non-member, or entries that
         // do not follow the message's previous index) is dropped, never trusted.
         if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From) || !EntriesWellFormed(m)) return;
+        if (!TermPlausible(m)) return;
         if (m.Term > Term && IsPreVoteTraffic(m))
         {
             // A pre-vote, or a grant of our own pre-vote, is about a term nobody has entered yet.
@@ -187,6 +187,7 @@ public sealed partial class RaftNode
 
     private void BecomeFollower(ulong term, ulong leader)
     {
+        Invariant.Holds(term >= Term, "terms only grow: follower of term {0} in term {1}", term, Term);
         _preCampaigning = false;
         if (term != Term) Vote = 0;
         Term = term;
@@ -200,7 +201,8 @@ public sealed partial class RaftNode
 
     private void BecomeCandidate()
     {
-        Debug.Assert(Role != RaftRole.Leader, "a leader never campaigns");
+        Invariant.Holds(Role != RaftRole.Leader, "a leader never campaigns (term {0})", Term);
+        Invariant.Holds(Term < TermMax, "the term never wraps: term {0} reached TermMax", Term);
         _preCampaigning = false;
         Term++;
         Vote = Id;
