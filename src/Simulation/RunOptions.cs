@@ -35,6 +35,10 @@ public sealed record RunOptions
     public IReadOnlyList<string> Muted { get; init; } = Array.Empty<string>();
     /// <summary>Record a <see cref="Reporting.Timeline"/> for an HTML report.</summary>
     public bool RecordTimeline { get; init; }
+    /// <summary>How disks report syncs (<see cref="World.DiskCompletion"/>), or null to draw it from the seed.</summary>
+    public World.DiskCompletion? DiskCompletion { get; init; }
+    /// <summary>How the network delivers frames (<see cref="World.NetworkDelivery"/>), or null to draw it from the seed.</summary>
+    public World.NetworkDelivery? NetworkDelivery { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>
     public TextWriter? Trace { get; init; }
 

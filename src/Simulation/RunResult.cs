@@ -29,6 +29,8 @@ public sealed record RunResult
     public long SnapshotsInstalled { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
+    /// <summary>The seam behaviours the run used (disk completion and network delivery modes).</summary>
+    public World.SeamModes SeamModes { get; init; }
     /// <summary>Bytes of every frame the nodes sent.</summary>
     public long BytesSent { get; init; }
     /// <summary>Traffic per committed entry: <see cref="BytesSent"/> / <see cref="Committed"/> (0 when nothing committed).</summary>

@@ -42,6 +42,7 @@ public static class Simulator
             SnapshotsInstalled = world.SnapshotsInstalled,
             SnapshotsTaken = world.SnapshotsTaken,
             BytesSent = world.Network.SentBytes,
+            SeamModes = world.Seams,
             ReplayCommand = options.ReplayCommand(),
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,

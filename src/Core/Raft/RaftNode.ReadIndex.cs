@@ -15,7 +15,7 @@ public sealed partial class RaftNode
     /// </summary>
     public bool RequestReadIndex(ulong requestId)
     {
-        if (Role != RaftRole.Leader || _log.Committed < _termStartIndex) return false;
+        if (Role != RaftRole.Leader || (_log.Committed < _termStartIndex && !_bugs.ReadIndexBeforeTermCommit)) return false;
         if (_pendingReads.Count >= _options.PendingReadsMax) return false;
         _readRound++;
         _pendingReads.Add((requestId, _log.Committed, _readRound));

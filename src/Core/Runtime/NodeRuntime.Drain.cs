@@ -41,8 +41,7 @@ public sealed partial class NodeRuntime
             if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
             var write = new DiskWrite(++_writeSeq, hardState, ready.Entries, ready.Snapshot);
             var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
-            _lastWrite = new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot);
-            _writes.Enqueue(_lastWrite);
+            EnqueueWrite(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot));
             _disk.Submit(write);
         }
         else if (_writes.Count > 0)
@@ -60,6 +59,9 @@ public sealed partial class NodeRuntime
     {
         foreach (var entry in entries)
         {
+            Invariant.Holds(entry.Index <= Raft.CommitIndex || _bugs.BreaksSafety, "only committed entries are applied: entry {0}, commit {1}", entry.Index, Raft.CommitIndex);
+            Invariant.Holds(entry.Index > _stateMachine.AppliedIndex || entry.Type != EntryType.EntryNormal || _bugs.ReentrantInputs,
+                "entries are applied once, in log order: entry {0} after applied {1}", entry.Index, _stateMachine.AppliedIndex);
             byte[]? result = null;
             if (entry.Type == EntryType.EntryNormal && entry.Index > _stateMachine.AppliedIndex)
                 result = _stateMachine.Apply(entry.Index, entry.Data.Span);

@@ -14,7 +14,9 @@ public sealed partial class NodeRuntime
     /// once leadership is confirmed by a quorum and the state machine has applied the read index; the
     /// caller then reads the local state machine. A non-leader answers <see cref="ClientOutcome.NotLeader"/>.
     /// </summary>
-    public void ReadLinearizable(ulong requestId)
+    public void ReadLinearizable(ulong requestId) => Accept(requestId, static (r, id) => r.ReadLinearizableNow(id));
+
+    private void ReadLinearizableNow(ulong requestId)
     {
         if (Stopped) return;
         if (_waitingReads.Count >= WaitingReadsMax)

@@ -32,8 +32,7 @@ public sealed partial class NodeRuntime
         var index = Raft.AppliedIndex;
         var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };
         var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
-        _lastWrite = new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot);
-        _writes.Enqueue(_lastWrite);
+        EnqueueWrite(new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot));
         _compactionInFlight = true;
         _disk.Submit(write);
     }

@@ -35,6 +35,8 @@ internal static class JsonOutput
         w.WriteNumber("leadersElected", r.LeadersElected);
         w.WriteNumber("snapshotsInstalled", r.SnapshotsInstalled);
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
+        w.WriteString("diskCompletion", r.SeamModes.Disk.ToString());
+        w.WriteString("networkDelivery", r.SeamModes.Network.ToString());
         w.WriteNumber("bytesSent", r.BytesSent);
         w.WriteNumber("bytesPerCommittedEntry", Math.Round(r.BytesPerCommittedEntry, 1));
         w.WriteString("replay", r.ReplayCommand);

@@ -39,6 +39,7 @@ internal static class RunCommand
         Console.WriteLine($"  committed    {r.Committed:N0} entries; {r.Acknowledged:N0} client operations acknowledged");
         Console.WriteLine($"  faults       {r.FaultActions} nemesis actions; {r.LeadersElected} leaders elected");
         Console.WriteLine($"  snapshots    {r.SnapshotsTaken} taken, {r.SnapshotsInstalled} installed from a leader");
+        Console.WriteLine($"  seams        {r.SeamModes}");
         Console.WriteLine($"  traffic      {r.BytesSent:N0} bytes sent; {r.BytesPerCommittedEntry:N0} bytes per committed entry");
         foreach (var v in r.Violations) Console.WriteLine($"  VIOLATION    {v}");
         if (!r.Ok) Console.WriteLine($"  replay with  {r.ReplayCommand}");

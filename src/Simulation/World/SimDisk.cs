@@ -109,6 +109,19 @@ public sealed partial class SimDisk : ILogDisk
         if (_durable.Count > RecordsBeforeFoldMax) Fold();
     }
 
+    /// <summary>Only write <paramref name="id"/> reached the platter (a disk that reorders syncs: the
+    /// accept-out-of-order-completion canary); earlier writes stay volatile.</summary>
+    public void CompleteOnly(long id)
+    {
+        var n = _volatile.FindIndex(v => v.Id == id);
+        if (n < 0) return;
+        var (_, bytes, decoded) = _volatile[n];
+        _durable.Add(new StoredRecord(bytes, decoded));
+        Mirror(decoded);
+        _volatile.RemoveAt(n);
+        Synced++;
+    }
+
     /// <summary>The process crashed: unsynced writes are lost, or with torn writes a prefix survives.</summary>
     public void Crash()
     {

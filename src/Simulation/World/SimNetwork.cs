@@ -42,6 +42,10 @@ public sealed class SimNetwork : INetwork
         }
     }
 
+    /// <summary>When set (<see cref="NetworkDelivery.Synchronous"/>), a frame that survives loss and partitions is
+    /// handed to this callback inside <see cref="Send"/> instead of being scheduled after a latency.</summary>
+    public Action<int, int, byte[]>? DeliverSynchronously { get; set; }
+
     /// <summary>The current rates.</summary>
     public NetworkProfile Profile { get; set; } = new();
 
@@ -91,6 +95,11 @@ public sealed class SimNetwork : INetwork
             var bit = _random.Next(0, frame.Length * 8);
             frame[bit / 8] ^= (byte)(1 << (bit % 8));
             Corrupted++;
+        }
+        if (DeliverSynchronously is { } deliver)
+        {
+            deliver(from, to, frame);
+            return;
         }
         var delay = DrawLatency();
         var clog = Math.Max(Math.Max(_nodeClogUntil[from], _nodeClogUntil[to]), _linkClogUntil[from, to]);

@@ -62,6 +62,7 @@ public sealed partial class SimWorld : INodeObserver
     public void OnSnapshotRestored(ulong node, SnapshotRecord snapshot)
     {
         SnapshotsInstalled++;
+        Checker.OnSnapshotRestored(node, snapshot);
         Trace("snapshot", (int)node, (long)snapshot.Index);
     }
 
