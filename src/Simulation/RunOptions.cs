@@ -50,6 +50,8 @@ public sealed record RunOptions
         if (Clients != 5) cmd += $" --clients {Clients}";
         if (Without != FaultKinds.None) cmd += $" --without {FaultKindNames.Format(Without)}";
         if (Bug is not null) cmd += $" --bug {Bug}";
+        if (DiskCompletion is { } disk) cmd += $" --disk-completion {disk}";
+        if (NetworkDelivery is { } network) cmd += $" --network-delivery {network}";
         if (Muted.Count > 0) cmd += $" --mute {string.Join(",", Muted)}";
         return cmd;
     }

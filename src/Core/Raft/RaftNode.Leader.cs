@@ -11,6 +11,9 @@ public readonly record struct ProposeResult(bool Accepted, ulong Index, ulong Te
 
 public sealed partial class RaftNode
 {
+    /// <summary>Periodic heartbeats without progress from a lagging follower before its pipeline is reset to probe.</summary>
+    public const int StalledHeartbeatsMax = 3;
+
     private ulong _termStartIndex;
     private int _checkQuorumElapsed;
 
@@ -23,7 +26,7 @@ public sealed partial class RaftNode
         }
         if (++_heartbeatElapsed < _options.HeartbeatTicks) return;
         _heartbeatElapsed = 0;
-        if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat();
+        if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat(countStall: true);
     }
 
     /// <summary>A leader that has not heard from a quorum within an election timeout steps down,
@@ -63,13 +66,15 @@ public sealed partial class RaftNode
             if (peer != Id) SendAppend(peer, sendIfEmpty);
     }
 
-    private void BroadcastHeartbeat()
+    /// <summary>Heartbeats every follower. Only the periodic heartbeat (<paramref name="countStall"/>) counts toward
+    /// resetting a stalled pipeline to probe; a ReadIndex round says nothing about replication progress.</summary>
+    private void BroadcastHeartbeat(bool countStall)
     {
         foreach (var peer in _options.Peers)
         {
             if (peer == Id) continue;
             var pr = _progress[peer];
-            if (pr.Match < _log.LastIndex && ++pr.Stalled >= 3) { pr.BecomeProbe(); pr.Stalled = 0; }
+            if (countStall && pr.Match < _log.LastIndex && ++pr.Stalled >= StalledHeartbeatsMax) { pr.BecomeProbe(); pr.Stalled = 0; }
             Send(new Message { Type = MessageType.MsgHeartbeat, To = peer, Commit = Math.Min(pr.Match, _log.Committed), Context = _readRound }, afterPersist: false);
         }
     }
@@ -135,7 +140,8 @@ public sealed partial class RaftNode
         pr.RecentActive = true;
         pr.ProbeSent = false;
         if (m.Context > pr.ReadRoundAcked) pr.ReadRoundAcked = m.Context;
-        if (pr.Match < _log.LastIndex) SendAppend(m.From, sendIfEmpty: true);
+        // A probing follower gets its probe again; a replicating one only new entries, never an empty append.
+        if (pr.Match < _log.LastIndex) SendAppend(m.From, sendIfEmpty: !pr.Replicating);
         ReleaseConfirmedReads();
     }
 

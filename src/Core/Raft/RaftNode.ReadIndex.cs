@@ -10,19 +10,33 @@ public sealed partial class RaftNode
     /// <summary>
     /// Raft §8 ReadIndex: records the commit index, then confirms leadership with a heartbeat round.
     /// The read is released in <see cref="Ready.ReadStates"/> once a quorum acknowledged that round.
-    /// Refused (false) on a non-leader, before the leader committed an entry of its term, or when
-    /// <see cref="RaftOptions.PendingReadsMax"/> reads are already pending.
+    /// Reads are batched: one round is in flight at a time, and every read that arrives meanwhile joins
+    /// the next round, sent as soon as the current one is confirmed — one round per batch, not per read.
+    /// Refused (false) on a non-leader, before the leader committed an entry of its term (thesis §6.4), or
+    /// when <see cref="RaftOptions.PendingReadsMax"/> reads are already pending.
     /// </summary>
     public bool RequestReadIndex(ulong requestId)
     {
         if (Role != RaftRole.Leader || (_log.Committed < _termStartIndex && !_bugs.ReadIndexBeforeTermCommit)) return false;
         if (_pendingReads.Count >= _options.PendingReadsMax) return false;
-        _readRound++;
-        _pendingReads.Add((requestId, _log.Committed, _readRound));
-        if (Quorum <= 1) { ReleaseConfirmedReads(); return true; }
-        _heartbeatElapsed = 0;
-        BroadcastHeartbeat();
+        var roundInFlight = _pendingReads.Count > 0 && _pendingReads[0].Round == _readRound;
+        var round = roundInFlight ? _readRound + 1 : StartReadRound();
+        _pendingReads.Add((requestId, _log.Committed, round));
+        Invariant.Holds(round >= _pendingReads[0].Round && round <= _readRound + 1, "a read joins the round in flight or the next: round {0}, in flight {1}", round, _readRound);
+        if (Quorum <= 1) ReleaseConfirmedReads();
         return true;
+    }
+
+    /// <summary>Starts a heartbeat round that confirms leadership for every read waiting for it.</summary>
+    private ulong StartReadRound()
+    {
+        _readRound++;
+        if (Quorum > 1)
+        {
+            _heartbeatElapsed = 0;
+            BroadcastHeartbeat(countStall: false);
+        }
+        return _readRound;
     }
 
     private void ReleaseConfirmedReads()
@@ -39,5 +53,7 @@ public sealed partial class RaftNode
             released++;
         }
         _pendingReads.RemoveRange(0, released);
+        // The reads that arrived during the confirmed round now get their own.
+        if (_pendingReads.Count > 0 && _pendingReads[0].Round > _readRound) StartReadRound();
     }
 }

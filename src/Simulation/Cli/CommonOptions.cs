@@ -17,9 +17,12 @@ internal sealed class CommonOptions
     public Option<bool> Json { get; } = new("--json") { Description = "Print exactly one JSON object on stdout." };
     public Option<string?> Mute { get; } = new("--mute") { Description = "Invariants to ignore, comma-separated: shows which checker catches a canary next." };
 
+    public Option<World.DiskCompletion?> DiskCompletion { get; } = new("--disk-completion") { Description = "Disk completion mode: Scheduled | InsideSubmit | Cumulative (default: drawn from the seed)." };
+    public Option<World.NetworkDelivery?> NetworkDelivery { get; } = new("--network-delivery") { Description = "Network delivery mode: Scheduled | Synchronous (default: drawn from the seed)." };
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Clients, Json, Mute }) command.Options.Add(o);
+        foreach (var o in new Option[] { Nodes, Duration, Faults, Without, Bug, Workload, Clients, DiskCompletion, NetworkDelivery, Json, Mute }) command.Options.Add(o);
     }
 
     /// <summary>Builds run options for one seed, throwing <see cref="ArgumentException"/> on bad input.</summary>
@@ -37,6 +40,7 @@ internal sealed class CommonOptions
         {
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
             Bug = bug, Workload = workload, Clients = clients,
+            DiskCompletion = parse.GetValue(DiskCompletion), NetworkDelivery = parse.GetValue(NetworkDelivery),
             Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
             Muted = parse.GetValue(Mute)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? Array.Empty<string>(),
         };
