@@ -80,6 +80,9 @@ public sealed partial class SafetyChecker : INodeObserver
         var incarnation = _nodes[(int)node - 1].Incarnation;
         if (track.ApplyIncarnation == incarnation && entry.Index != track.Applied + 1 && !_violations.Any)
             _violations.Report("ApplyInOrder", $"node {node} applied entry {entry.Index} after entry {track.Applied}", (int)node);
+        // An applied entry is committed; recording it here keeps the committed record whole even when the node
+        // commits, applies and compacts it within one event (a disk that completes inside Submit).
+        if (entry.Index == (ulong)_committed.Count + 1 && raft is not null) NoteCommitted((int)node, entry, raft.Term);
         track.Applied = track.ApplyIncarnation == incarnation ? Math.Max(track.Applied, entry.Index) : entry.Index;
         track.ApplyIncarnation = incarnation;
         if (raft is not null && entry.Index > raft.StableIndex)

@@ -109,6 +109,9 @@ public sealed partial class SimDisk : ILogDisk
         if (_durable.Count > RecordsBeforeFoldMax) Fold();
     }
 
+    /// <summary>Writes submitted and not yet synced.</summary>
+    public int Unsynced => _volatile.Count;
+
     /// <summary>Only write <paramref name="id"/> reached the platter (a disk that reorders syncs: the
     /// accept-out-of-order-completion canary); earlier writes stay volatile.</summary>
     public void CompleteOnly(long id)
