@@ -26,6 +26,7 @@ public class KvCanaryTests
         { "watch-drops-event", "WatchStream" },
         { "local-lease-expiry", "ReplicaAgreement" },
         { "snapshot-without-sessions", "ReplicaAgreement" },
+        { "readindex-before-term-commit", "Linearizability" },
     };
 
     [Theory]
