@@ -23,6 +23,7 @@ internal sealed class RaftLog
             if (durable[i].Index != snapshotIndex + (ulong)i + 1)
                 throw new InvalidDataException($"recovered log has index {durable[i].Index} at position {i + 1} after snapshot {snapshotIndex}");
             _entries.Add(durable[i]);
+            RetainedBytes += durable[i].Data.Length;
         }
         Stable = LastIndex;
         PersistFrom = LastIndex + 1;
@@ -40,6 +41,24 @@ internal sealed class RaftLog
     public bool RestorePending => Applied < SnapshotIndex;
 
     public ulong LastIndex => SnapshotIndex + (ulong)_entries.Count;
+
+    /// <summary>Payload bytes of every entry the log retains (after the snapshot).</summary>
+    public long RetainedBytes { get; private set; }
+
+    /// <summary>Payload bytes of the entries in (<paramref name="after"/>, <paramref name="through"/>].</summary>
+    public long BytesBetween(ulong after, ulong through)
+    {
+        long bytes = 0;
+        for (var i = Math.Max(after, SnapshotIndex) + 1; i <= Math.Min(through, LastIndex); i++) bytes += _entries[Pos(i)].Data.Length;
+        return bytes;
+    }
+
+    private void RemoveEntries(int from, int count)
+    {
+        for (var i = from; i < from + count; i++) RetainedBytes -= _entries[i].Data.Length;
+        _entries.RemoveRange(from, count);
+        Invariant.Holds(RetainedBytes >= 0, "retained log bytes are never negative: {0}", (ulong)Math.Max(0, -RetainedBytes));
+    }
     public ulong LastTerm => Term(LastIndex);
     public ulong Committed { get; private set; }
     public ulong Applied { get; private set; }
@@ -74,6 +93,7 @@ internal sealed class RaftLog
         Invariant.Holds(entry.Index == LastIndex + 1, "append extends the log by exactly one index: entry {0}, last {1}", entry.Index, LastIndex);
         Invariant.Holds(entry.Term >= LastTerm, "terms only grow along the log: entry term {0} after term {1}", entry.Term, LastTerm);
         _entries.Add(entry);
+        RetainedBytes += entry.Data.Length;
     }
 
     /// <summary>
@@ -91,12 +111,13 @@ internal sealed class RaftLog
             if (e.Index <= LastIndex)
             {
                 if (Term(e.Index) == e.Term) continue;
-                if (!truncateOnConflict) { _entries[Pos(e.Index)] = e; MarkDirty(e.Index); continue; }
+                if (!truncateOnConflict) { RetainedBytes += e.Data.Length - _entries[Pos(e.Index)].Data.Length; _entries[Pos(e.Index)] = e; MarkDirty(e.Index); continue; }
                 if (e.Index <= Committed)
                     throw new InvalidOperationException($"entry {e.Index} conflicts with committed entry (commit {Committed})");
                 TruncateFrom(e.Index);
             }
             _entries.Add(e);
+            RetainedBytes += e.Data.Length;
             MarkDirty(e.Index);
         }
         return prevIndex + (ulong)entries.Count;
@@ -104,7 +125,7 @@ internal sealed class RaftLog
 
     private void TruncateFrom(ulong index)
     {
-        _entries.RemoveRange(Pos(index), _entries.Count - Pos(index));
+        RemoveEntries(Pos(index), _entries.Count - Pos(index));
         MarkDirty(index);
     }
 
@@ -173,7 +194,7 @@ internal sealed class RaftLog
         // Beyond applied or stable happens only under the apply-before-durable canary: keep the entries.
         if (index <= SnapshotIndex || index > Applied || index > Stable) return;
         var term = Term(index);
-        _entries.RemoveRange(0, Pos(index) + 1);
+        RemoveEntries(0, Pos(index) + 1);
         SnapshotIndex = index;
         SnapshotTerm = term;
         Invariant.Holds(Term(SnapshotIndex) == term && PersistFrom > SnapshotIndex, "compaction keeps the snapshot's term {0} and never drops unpersisted entries (persist from {1})", term, PersistFrom);
@@ -190,8 +211,8 @@ internal sealed class RaftLog
     {
         Invariant.Holds(index > Committed, "an install moves the log past the commit index: snapshot {0}, commit {1}", index, Committed);
         Invariant.Holds(term > 0, "an installed snapshot has a term: snapshot {0}", index);
-        if (MatchTerm(index, term)) _entries.RemoveRange(0, Pos(index) + 1);
-        else _entries.Clear();
+        if (MatchTerm(index, term)) RemoveEntries(0, Pos(index) + 1);
+        else RemoveEntries(0, _entries.Count);
         SnapshotIndex = index;
         SnapshotTerm = term;
         Committed = index;

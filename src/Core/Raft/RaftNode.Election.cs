@@ -62,6 +62,7 @@ public sealed partial class RaftNode
             if (peer != Id) _progress[peer] = new Progress(_log.LastIndex + 1) { RecentActive = true };
         ResetTimers();
         _termStartIndex = _log.LastIndex + 1;
+        _uncommittedBytes = _log.BytesBetween(_log.Committed, _log.LastIndex);
         _log.Append(new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNoop });
         BroadcastAppend(sendIfEmpty: true);
     }

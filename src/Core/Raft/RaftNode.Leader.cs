@@ -15,6 +15,8 @@ public sealed partial class RaftNode
     public const int StalledHeartbeatsMax = 3;
 
     private ulong _termStartIndex;
+    /// <summary>Payload bytes of the leader's entries after its commit index (bounded by UncommittedBytesMax).</summary>
+    private long _uncommittedBytes;
     private int _checkQuorumElapsed;
 
     private void TickLeader()
@@ -53,8 +55,11 @@ public sealed partial class RaftNode
             return new(false, 0, 0, $"proposal of {data.Length} bytes exceeds ProposalBytesMax {_options.ProposalBytesMax}");
         if (_log.LastIndex - _log.Committed >= (ulong)_options.UncommittedEntriesMax)
             return new(false, 0, 0, $"leader has {_options.UncommittedEntriesMax} uncommitted entries (UncommittedEntriesMax)");
+        if (_uncommittedBytes > 0 && _uncommittedBytes + data.Length > _options.UncommittedBytesMax)
+            return new(false, 0, 0, $"leader holds {_uncommittedBytes} uncommitted bytes; {data.Length} more exceed UncommittedBytesMax {_options.UncommittedBytesMax}");
         var entry = new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNormal, Data = Google.Protobuf.ByteString.CopyFrom(data) };
         _log.Append(entry);
+        _uncommittedBytes += data.Length;
         BroadcastAppend(sendIfEmpty: false);
         if (Quorum <= 1 && MaybeCommit()) { }
         return new(true, entry.Index, entry.Term, null);
@@ -159,6 +164,8 @@ public sealed partial class RaftNode
         if (candidate <= _log.Committed) return false;
         if (_log.Term(candidate) != Term && !_bugs.CommitPreviousTermByCount) return false;
         Invariant.Holds(candidate <= _log.LastIndex, "commit candidate {0} at or below the last index {1}", candidate, _log.LastIndex);
+        _uncommittedBytes -= _log.BytesBetween(_log.Committed, candidate);
+        Invariant.Holds(_uncommittedBytes >= 0 || _bugs.BreaksSafety, "uncommitted bytes are never negative (commit {0} to {1})", _log.Committed, candidate);
         _log.CommitTo(candidate);
         ReleaseConfirmedReads();
         return true;

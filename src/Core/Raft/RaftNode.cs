@@ -84,6 +84,8 @@ public sealed partial class RaftNode
     public ulong StableIndex => _log.Stable;
     /// <summary>The index of the last entry in the log.</summary>
     public ulong LastIndex => _log.LastIndex;
+    /// <summary>Payload bytes of the entries the log retains after the snapshot (bounded through RetainedLogBytesMax).</summary>
+    public long RetainedLogBytes => _log.RetainedBytes;
     /// <summary>The term of the last entry in the log.</summary>
     public ulong LastTerm => _log.LastTerm;
     /// <summary>The term of the entry at <paramref name="index"/>, or 0 when absent.</summary>

@@ -10,6 +10,9 @@ public sealed partial class NodeRuntime
     public const int EarlySnapshotEntries = 50;
 
     private readonly RaftOptions _options;
+
+    /// <summary>The Raft options this node runs with (read-only).</summary>
+    public RaftOptions Options => _options;
     /// <summary>A compaction snapshot submitted to disk and not yet durable; one at a time.</summary>
     private bool _compactionInFlight;
 
@@ -27,7 +30,7 @@ public sealed partial class NodeRuntime
     {
         if (_compactionInFlight || Raft.AppliedIndex <= Raft.SnapshotIndex || Raft.AppliedIndex > Raft.StableIndex) return;
         var behind = Raft.AppliedIndex - Raft.SnapshotIndex;
-        if (behind < (ulong)_options.SnapshotEntriesThreshold
+        if (behind < (ulong)_options.SnapshotEntriesThreshold && Raft.RetainedLogBytes <= _options.RetainedLogBytesMax
             && !(behind >= EarlySnapshotEntries && Buggify.Fires(FaultPoint.ForceEarlySnapshot))) return;
         var index = Raft.AppliedIndex;
         var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };

@@ -50,6 +50,7 @@ public sealed partial class KvNode : IClientReplySink
         _replies = replies;
         _options = options ?? KvServiceOptions.Default;
         _options.Validate();
+        _options.ValidateAgainst(runtime.Options);
         _bugs = bugs;
     }
 
