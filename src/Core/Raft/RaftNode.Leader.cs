@@ -80,6 +80,7 @@ public sealed partial class RaftNode
             if (peer == Id) continue;
             var pr = _progress[peer];
             if (countStall && pr.Match < _log.LastIndex && ++pr.Stalled >= StalledHeartbeatsMax) { pr.BecomeProbe(); pr.Stalled = 0; }
+            if (countStall) pr.RepairAllowed = true;
             Send(new Message { Type = MessageType.MsgHeartbeat, To = peer, Commit = Math.Min(pr.Match, _log.Committed), Context = _readRound }, afterPersist: false);
         }
     }
@@ -145,8 +146,15 @@ public sealed partial class RaftNode
         pr.RecentActive = true;
         pr.ProbeSent = false;
         if (m.Context > pr.ReadRoundAcked) pr.ReadRoundAcked = m.Context;
-        // A probing follower gets its probe again; a replicating one only new entries, never an empty append.
-        if (pr.Match < _log.LastIndex) SendAppend(m.From, sendIfEmpty: !pr.Replicating);
+        // A probing follower gets its probe again. A lagging replicating one gets new entries, and at most one
+        // empty append (its answer turns lost appends into a resend) per periodic heartbeat: ReadIndex rounds,
+        // however many, add no replication traffic.
+        if (pr.Match < _log.LastIndex)
+        {
+            var repair = !pr.Replicating || pr.Inflight.Count == 0 || pr.RepairAllowed;
+            pr.RepairAllowed = false;
+            SendAppend(m.From, sendIfEmpty: repair);
+        }
         ReleaseConfirmedReads();
     }
 
