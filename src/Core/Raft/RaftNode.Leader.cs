@@ -43,6 +43,7 @@ public sealed partial class RaftNode
             if (pr.RecentActive) active++;
             pr.RecentActive = false;
         }
+        Invariant.Holds(active <= _options.Peers.Count, "active peers {0} at most the cluster size {1}", (ulong)active, (ulong)_options.Peers.Count);
         return active >= Quorum;
     }
 
@@ -58,6 +59,7 @@ public sealed partial class RaftNode
         if (_uncommittedBytes > 0 && _uncommittedBytes + data.Length > _options.UncommittedBytesMax)
             return new(false, 0, 0, $"leader holds {_uncommittedBytes} uncommitted bytes; {data.Length} more exceed UncommittedBytesMax {_options.UncommittedBytesMax}");
         var entry = new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNormal, Data = Google.Protobuf.ByteString.CopyFrom(data) };
+        Invariant.Holds(_log.LastTerm <= Term, "a leader's log holds no term above its own: last term {0}, term {1}", _log.LastTerm, Term);
         _log.Append(entry);
         _uncommittedBytes += data.Length;
         BroadcastAppend(sendIfEmpty: false);
@@ -92,7 +94,9 @@ public sealed partial class RaftNode
         if (pr.Next <= _log.SnapshotIndex && _snapshot is not null) { SendSnapshotChunk(to, pr); return; }
         var prev = pr.Next - 1;
         var countMax = Buggify.Fires(FaultPoint.ShrinkAppendBatch) ? 1 : _options.AppendEntriesMax;
+        Invariant.Holds(pr.Next <= _log.LastIndex + 1 || _bugs.BreaksSafety, "an append starts within the log: next {0}, last {1}", pr.Next, _log.LastIndex);
         var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, countMax);
+        Invariant.Holds(entries.Count == 0 || entries[0].Index == pr.Next, "an append carries entries from next {0}, not {1}", pr.Next, entries.Count == 0 ? 0 : entries[0].Index);
         if (entries.Count == 0 && !sendIfEmpty) return;
         var m = new Message { Type = MessageType.MsgAppend, To = to, Index = prev, LogTerm = _log.Term(prev), Commit = _log.Committed };
         m.Entries.AddRange(entries);
@@ -133,6 +137,7 @@ public sealed partial class RaftNode
             pr.Stalled = 0;
         }
         if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
+        Invariant.Holds(pr.Match <= _log.LastIndex || _bugs.BreaksSafety, "a follower acknowledges only what the leader holds: match {0}, last {1}", pr.Match, _log.LastIndex);
         if (pr.Match >= pr.SnapshotIndex) pr.SnapshotIndex = 0;
         if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);

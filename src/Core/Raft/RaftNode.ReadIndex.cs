@@ -49,6 +49,7 @@ public sealed partial class RaftNode
             foreach (var peer in _options.Peers)
                 if (peer != Id && _progress[peer].ReadRoundAcked >= read.Round) acks++;
             if (acks < Quorum) break;
+            Invariant.Holds(read.Index <= _log.Committed, "a released read index {0} is committed (commit {1})", read.Index, _log.Committed);
             _readStates.Add(new ReadState(read.RequestId, read.Index));
             released++;
         }

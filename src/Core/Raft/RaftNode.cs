@@ -114,7 +114,9 @@ public sealed partial class RaftNode
     /// <summary>Storage reports that the write ending at <paramref name="index"/> with <paramref name="term"/> is durable.</summary>
     public void OnPersisted(ulong index, ulong term)
     {
+        Invariant.Holds(term <= Term, "a persisted write's term {0} is at most the current term {1}", term, Term);
         _log.StableTo(index, term);
+        Invariant.Holds(_log.Stable <= _log.LastIndex, "stable {0} within the log (last {1})", _log.Stable, _log.LastIndex);
         if (Role == RaftRole.Leader && MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
     }
 
@@ -184,6 +186,7 @@ public sealed partial class RaftNode
         _electionElapsed = 0;
         _heartbeatElapsed = 0;
         _electionTimeout = _options.ElectionTicks + _random.Next(0, _options.ElectionTicks);
+        Invariant.Holds(_electionTimeout >= _options.ElectionTicks && _electionTimeout < 2 * _options.ElectionTicks, "the election timeout {0} lies in [base, 2 base)", _electionTimeout, (long)_options.ElectionTicks);
         if (Buggify.Fires(FaultPoint.ShortElectionTimeout)) _electionTimeout = _options.ElectionTicks;
     }
 
@@ -206,7 +209,9 @@ public sealed partial class RaftNode
         Invariant.Holds(Role != RaftRole.Leader, "a leader never campaigns (term {0})", Term);
         Invariant.Holds(Term < TermMax, "the term never wraps: term {0} reached TermMax", Term);
         _preCampaigning = false;
+        var previous = Term;
         Term++;
+        Invariant.Holds(Term == previous + 1, "a candidate's term grows by one: {0} after {1}", Term, previous);
         Vote = Id;
         Role = RaftRole.Candidate;
         Leader = 0;

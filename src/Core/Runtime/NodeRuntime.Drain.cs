@@ -25,6 +25,8 @@ public sealed partial class NodeRuntime
             foreach (var read in ready.ReadStates) QueueRead(read);
             ServeReads();
         }
+        Invariant.Holds(Stopped || rounds == 0 || !Raft.HasReady, "a drain leaves no Ready behind (node {0})", Raft.Id);
+        Invariant.Holds(Raft.AppliedIndex <= Raft.CommitIndex || _bugs.BreaksSafety, "applied {0} at or below commit {1}", Raft.AppliedIndex, Raft.CommitIndex);
     }
 
     private void Persist(Ready ready)
@@ -39,6 +41,8 @@ public sealed partial class NodeRuntime
         {
             var hardState = ready.HardState;
             if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
+            Invariant.Holds(ready.Entries.Count == 0 || ready.Entries[0].Index > Raft.SnapshotIndex || ready.Snapshot is not null,
+                "entries to persist follow the snapshot: first {0}, snapshot {1}", ready.Entries.Count == 0 ? 0 : ready.Entries[0].Index, Raft.SnapshotIndex);
             var write = new DiskWrite(++_writeSeq, hardState, ready.Entries, ready.Snapshot);
             var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
             EnqueueWrite(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot));

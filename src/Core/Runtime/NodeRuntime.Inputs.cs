@@ -25,6 +25,7 @@ public sealed partial class NodeRuntime
             return;
         }
         var outermost = !_inInput;
+        Invariant.Holds(outermost || _bugs.ReentrantInputs, "inputs never interleave");
         _inInput = true;
         try
         {
@@ -49,6 +50,7 @@ public sealed partial class NodeRuntime
             FailStop($"more than {DeferredInputsMax} re-entrant inputs queued during one input (DeferredInputsMax): the driver loops back into the node");
             throw new InvalidOperationException(StopReason);
         }
+        Invariant.Holds(_inInput, "only an input that arrives during another is deferred");
         _deferred.Enqueue(input);
     }
 

@@ -33,7 +33,11 @@ public sealed partial class NodeRuntime
         Drain();
     }
 
-    private void QueueRead(ReadState read) => _waitingReads.Enqueue(read);
+    private void QueueRead(ReadState read)
+    {
+        Invariant.Holds(read.Index <= Raft.CommitIndex, "a confirmed read index {0} is committed (commit {1})", read.Index, Raft.CommitIndex);
+        _waitingReads.Enqueue(read);
+    }
 
     private void ServeReads()
     {
