@@ -33,7 +33,7 @@ public sealed partial class RaftNode
         var free = Vote == m.From || (Vote == 0 && Leader == 0) || _bugs.DoubleVote;
         if (free && _log.IsUpToDate(m.Index, m.LogTerm))
         {
-            Invariant.Holds(m.Term == Term, "a vote is granted in the candidate's term: message term {0}, ours {1}", m.Term, Term);
+            Invariant.Holds(m.Term == Term || _bugs.BreaksSafety, "a vote is granted in the candidate's term: message term {0}, ours {1}", m.Term, Term);
             Vote = m.From;
             _electionElapsed = 0;
             Send(new Message { Type = MessageType.MsgVoteResponse, To = m.From }, afterPersist: true);
@@ -57,7 +57,7 @@ public sealed partial class RaftNode
     private void BecomeLeader()
     {
         Invariant.Holds(Role == RaftRole.Candidate || Quorum <= 1 || _bugs.BreaksSafety, "only a candidate becomes leader (term {0})", Term);
-        Invariant.Holds(Vote == Id, "a leader voted for itself in its term {0}", Term);
+        Invariant.Holds(Vote == Id || Quorum <= 1 || _bugs.BreaksSafety, "a leader voted for itself in its term {0}", Term);
         Role = RaftRole.Leader;
         Leader = Id;
         _progress.Clear();
