@@ -27,15 +27,19 @@ public class ShrinkReplayReportTests
     [Fact]
     public void Report_OfARealRun_DrawsLanesFaultsAndTheViolation()
     {
-        var r = Simulator.Run(new RunOptions { Seed = 10, Faults = FaultMode.Swarm, Bug = "no-truncate-on-conflict", RecordTimeline = true });
+        // The first seed (in a bounded search) where the canary is caught; never one pinned seed.
+        RunResult? r = null;
+        for (ulong seed = 1; seed <= 200 && (r is null || r.Ok); seed++)
+            r = Simulator.Run(new RunOptions { Seed = seed, Faults = FaultMode.Swarm, Bug = "no-truncate-on-conflict", RecordTimeline = true });
+        Assert.False(r!.Ok, "no-truncate-on-conflict survived 200 swarm seeds");
         Assert.NotNull(r.Timeline);
         var t = r.Timeline!;
         Assert.Equal(5, t.Roles.Select(x => x.Node).Distinct().Count());
         Assert.NotEmpty(t.Operations);
         Assert.NotEmpty(t.Faults);
-        Assert.Single(t.Violations);
+        Assert.NotEmpty(t.Violations);
         var html = HtmlReport.Render(t);
-        Assert.Contains("LogMatching", html);
+        Assert.Contains(r.FirstInvariant!, html);
         Assert.DoesNotContain("<script src", html);
     }
 
