@@ -42,6 +42,10 @@ public sealed record RunOptions
     public bool AcceptUnknown { get; init; }
     /// <summary>Record a <see cref="Reporting.Timeline"/> for an HTML report.</summary>
     public bool RecordTimeline { get; init; }
+    /// <summary>How disks report syncs (<see cref="World.DiskCompletion"/>), or null to draw it from the seed.</summary>
+    public World.DiskCompletion? DiskCompletion { get; init; }
+    /// <summary>How the network delivers frames (<see cref="World.NetworkDelivery"/>), or null to draw it from the seed.</summary>
+    public World.NetworkDelivery? NetworkDelivery { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>
     public TextWriter? Trace { get; init; }
 

@@ -43,6 +43,12 @@ public sealed record RunResult
     public string Limits { get; init; } = "";
     /// <summary>Rare paths the workload reached ("name=count" pairs), for example session evictions; may be empty.</summary>
     public string Coverage { get; init; } = "";
+    /// <summary>The seam behaviours the run used (disk completion and network delivery modes).</summary>
+    public World.SeamModes SeamModes { get; init; }
+    /// <summary>Bytes of every frame the nodes sent.</summary>
+    public long BytesSent { get; init; }
+    /// <summary>Traffic per committed entry: <see cref="BytesSent"/> / <see cref="Committed"/> (0 when nothing committed).</summary>
+    public double BytesPerCommittedEntry => Committed == 0 ? 0 : (double)BytesSent / Committed;
     /// <summary>The first violated invariant's name, or null.</summary>
     public string? FirstInvariant { get; init; }
     /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>

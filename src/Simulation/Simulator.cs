@@ -44,6 +44,8 @@ public static class Simulator
             SnapshotTransfersStarted = world.SnapshotTransfersStarted,
             SnapshotChunksPerTransferMax = world.SnapshotChunksPerTransferMax,
             SnapshotsTaken = world.SnapshotsTaken,
+            BytesSent = world.Network.SentBytes,
+            SeamModes = world.Seams,
             ReplayCommand = options.ReplayCommand(),
             Linearizability = (workload as KvWorkload)?.Linearizability?.VerdictName,
             Limits = world.Limits.Describe(),

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 using Google.Protobuf;
 
@@ -63,7 +62,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
     /// <inheritdoc />
     public void Write(ByteString key, int sub, KeyValue? kv)
     {
-        Debug.Assert(kv is null || (kv.ModRevision == CurrentRevision + 1 && kv.Key.Equals(key)));
+        Invariant.Holds(kv is null || (kv.ModRevision == CurrentRevision + 1 && kv.Key.Equals(key)), "a pending write carries the next revision and its own key");
         if (!_histories.TryGetValue(key, out KeyHistory? history))
         {
             history = new KeyHistory();
@@ -77,7 +76,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
     /// <inheritdoc />
     public void Commit()
     {
-        Debug.Assert(_pendingKeys.Count > 0, "a revision is only committed when it wrote something");
+        Invariant.Holds(_pendingKeys.Count > 0, "a revision is only committed when it wrote something");
         _pendingKeys.Clear();
         CurrentRevision++;
     }
@@ -85,7 +84,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
     /// <inheritdoc />
     public void Compact(long revision)
     {
-        Debug.Assert(revision > CompactRevision && revision <= CurrentRevision);
+        Invariant.Holds(revision > CompactRevision && revision <= CurrentRevision, "compaction revision {0} lies in (compacted, current {1}]", revision, CurrentRevision);
         var emptied = new List<ByteString>();
         foreach (ByteString key in _index)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 
 namespace Cairn.Core.Kv;
@@ -16,7 +15,7 @@ internal sealed class KeyHistory
 
     internal void Append(long main, int sub, KeyValue? kv)
     {
-        Debug.Assert(_entries.Count == 0 || _entries[^1].Main < main, "one write per key per revision");
+        Invariant.Holds(_entries.Count == 0 || _entries[^1].Main < main, "one write per key per revision");
         _entries.Add(new Entry(main, sub, kv));
     }
 

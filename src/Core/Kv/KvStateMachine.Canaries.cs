@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace Cairn.Core.Kv;
 
@@ -9,7 +8,7 @@ public sealed partial class KvStateMachine
     /// log entry, exactly as an applied lease_expire would, so this replica diverges from the others.</summary>
     internal void ExpireLeaseLocally(long leaseId)
     {
-        Debug.Assert(_bugs.LocalLeaseExpiry, "only the local-lease-expiry canary revokes outside the log");
+        Invariant.Holds(_bugs.LocalLeaseExpiry, "only the local-lease-expiry canary revokes outside the log");
         _store.Revoke(leaseId, mustExist: false);
         Lessor.OnRevoked(leaseId);
         foreach (RevisionEvents committed in _store.TakeCommitted())

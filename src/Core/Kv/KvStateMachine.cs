@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 using Cairn.Core.StateMachine;
 using Google.Protobuf;
@@ -37,7 +36,7 @@ public sealed partial class KvStateMachine : IStateMachine
         _options = options ?? KvOptions.Default;
         _bugs = bugs;
         backend ??= new InMemoryMvccBackend();
-        Debug.Assert(backend.CurrentRevision == 1, "the backend must start empty");
+        Invariant.Holds(backend.CurrentRevision == 1, "the backend must start empty");
         _store = new KvStore(backend, _options, bugs);
         _sessions = new SessionTable(_options);
         Watches = new WatchHub(backend, watchOptions ?? WatchOptions.Default, bugs);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 
 namespace Cairn.Core.Kv;
@@ -46,7 +45,7 @@ public sealed class LeaseTable
 
     internal void Add(long id, long ttlSeconds)
     {
-        Debug.Assert(id != 0 && !_leases.ContainsKey(id));
+        Invariant.Holds(id != 0 && !_leases.ContainsKey(id), "a granted lease id is non-zero and new");
         _leases.Add(id, new Lease(id, ttlSeconds, new SortedSet<ByteString>(KeyOrder.Instance)));
     }
 
@@ -55,7 +54,7 @@ public sealed class LeaseTable
     internal void Attach(long id, ByteString key)
     {
         bool found = _leases.TryGetValue(id, out Lease? lease);
-        Debug.Assert(found, "a put may only attach an existing lease");
+        Invariant.Holds(found, "a put may only attach an existing lease");
         lease!.Keys.Add(key);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 
 namespace Cairn.Core.Kv;
@@ -165,7 +164,7 @@ public sealed class Lessor
         }
         _expiryById[id] = expiryMs;
         _byExpiry.Add((expiryMs, id));
-        Debug.Assert(_expiryById.Count == _byExpiry.Count);
+        Invariant.Holds(_expiryById.Count == _byExpiry.Count, "the lessor's expiry indexes agree: {0} by id, {1} by expiry", (long)_expiryById.Count, (long)_byExpiry.Count);
     }
 
     private void Advance(long nowMs)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 using Google.Protobuf;
 
@@ -47,7 +46,7 @@ internal sealed class SessionTable
     /// <summary>Opens a session whose id is the log index of the registering entry.</summary>
     internal ulong Register(ulong index)
     {
-        Debug.Assert(!_sessions.ContainsKey(index), "log indexes are unique");
+        Invariant.Holds(!_sessions.ContainsKey(index), "log indexes are unique");
         _sessions.Add(index, new Session { LastIndex = index });
         _byLastUse.Add((index, index));
         while (_sessions.Count > _options.SessionsMax)
@@ -79,7 +78,7 @@ internal sealed class SessionTable
     internal void Record(ulong clientId, ulong sequence, byte[] reply, ulong index)
     {
         Session session = _sessions[clientId];
-        Debug.Assert(sequence > session.LastSequence && index > session.LastIndex);
+        Invariant.Holds(sequence > session.LastSequence && index > session.LastIndex, "a session advances in sequence and log index: sequence {0} after {1}", sequence, session.LastSequence);
         _byLastUse.Remove((session.LastIndex, clientId));
         session.LastSequence = sequence;
         session.LastReply = reply;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 
 namespace Cairn.Core.Kv;
@@ -32,14 +31,14 @@ public sealed partial class WatchHub
     /// <summary>Delivers the events of one newly committed revision to synced watchers.</summary>
     internal void Publish(RevisionEvents committed)
     {
-        Debug.Assert(committed.Revision <= _backend.CurrentRevision, "only committed revisions are published");
+        Invariant.Holds(committed.Revision <= _backend.CurrentRevision, "only committed revisions are published");
         foreach (Watcher watcher in _watchers.Values)
         {
             if (!watcher.Synced || committed.Revision < watcher.NextRevision)
             {
                 continue;
             }
-            Debug.Assert(committed.Revision == watcher.NextRevision, "synced watchers see every revision");
+            Invariant.Holds(committed.Revision == watcher.NextRevision, "synced watchers see every revision");
             if (!TryQueue(watcher, committed.Revision, committed.Events))
             {
                 watcher.Synced = false; // fell behind: resume from history once drained

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 
 namespace Cairn.Core.Kv;
@@ -80,7 +79,7 @@ public sealed partial class WatchHub
             if (_watchers.TryGetValue(item.WatchId, out Watcher? watcher))
             {
                 watcher.Pending--;
-                Debug.Assert(watcher.Pending >= 0);
+                Invariant.Holds(watcher.Pending >= 0, "a watcher's pending count is never negative");
             }
             drained.Add(item.Response);
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 using Google.Protobuf;
 
@@ -43,7 +42,7 @@ internal sealed class WriteTxn
     internal PutResponse Put(PutRequest request)
     {
         KeyValue? prev = Get(request.Key);
-        Debug.Assert(prev is not null || !(request.IgnoreValue || request.IgnoreLease), "checked before writing");
+        Invariant.Holds(prev is not null || !(request.IgnoreValue || request.IgnoreLease), "checked before writing");
         long lease = request.IgnoreLease ? prev!.Lease : request.Lease;
         var kv = new KeyValue
         {

@@ -18,6 +18,8 @@ internal sealed class Progress
     public int Stalled;
     /// <summary>Set only by the abandon-lagging-follower canary: no more appends go to this follower.</summary>
     public bool Abandoned;
+    /// <summary>Set by each periodic heartbeat: the next heartbeat answer may trigger one empty (repair) append.</summary>
+    public bool RepairAllowed;
     /// <summary>Highest ReadIndex round this follower acknowledged.</summary>
     public ulong ReadRoundAcked;
 

@@ -70,4 +70,24 @@ internal sealed class RaftBugs
     /// <summary>A leader transfer skips the catch-up: the leader sends TimeoutNow at once, and voters trust the
     /// transfer flag in place of the §5.4.1 up-to-date check ("the leader vouched for it").</summary>
     public bool TransferWithoutCatchup { get; init; }
+
+    /// <summary>The runtime carries out an input that arrives from inside an output handler at once, in the middle of
+    /// the Ready being carried out, instead of queueing it (the pre-issue-7 seam): applies get skipped.</summary>
+    public bool ReentrantInputs { get; init; }
+
+    /// <summary>The runtime takes any disk completion as the oldest pending write's, whatever id it names, and the
+    /// simulated disk completes writes out of order: acknowledgements leave for writes that are not durable.</summary>
+    public bool AcceptOutOfOrderCompletion { get; init; }
+
+    /// <summary>A new leader serves ReadIndex before it committed an entry of its own term (Raft thesis §6.4), so
+    /// its commit index may lag entries an earlier leader committed and acknowledged.</summary>
+    public bool ReadIndexBeforeTermCommit { get; init; }
+
+    /// <summary>True when a bug that breaks cluster-wide safety is on: the invariants whose premise is a safe
+    /// cluster (for example, no follower acknowledges beyond the leader's log) then give way to the checkers,
+    /// which must catch the canary on their own.</summary>
+    public bool BreaksSafety => CommitPreviousTermByCount || QuorumOffByOne || NoTruncateOnConflict || CommitBeyondVerified
+        || AcceptStaleTerm || DoubleVote || CountDuplicateVotes || CommitIndexRegresses || VoteNotPersisted || AckBeforeSync
+        || SkipChecksum || ApplyBeforeDurable || ReentrantInputs || AcceptOutOfOrderCompletion || ReadIndexBeforeTermCommit
+        || FollowerReadBeforeReadIndex || ForwardAckBeforeApply || TransferWithoutCatchup;
 }

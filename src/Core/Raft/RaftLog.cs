@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Raft.Wire;
 
 namespace Cairn.Core.Raft;
@@ -24,6 +23,7 @@ internal sealed class RaftLog
             if (durable[i].Index != snapshotIndex + (ulong)i + 1)
                 throw new InvalidDataException($"recovered log has index {durable[i].Index} at position {i + 1} after snapshot {snapshotIndex}");
             _entries.Add(durable[i]);
+            RetainedBytes += durable[i].Data.Length;
         }
         Stable = LastIndex;
         PersistFrom = LastIndex + 1;
@@ -41,6 +41,24 @@ internal sealed class RaftLog
     public bool RestorePending => Applied < SnapshotIndex;
 
     public ulong LastIndex => SnapshotIndex + (ulong)_entries.Count;
+
+    /// <summary>Payload bytes of every entry the log retains (after the snapshot).</summary>
+    public long RetainedBytes { get; private set; }
+
+    /// <summary>Payload bytes of the entries in (<paramref name="after"/>, <paramref name="through"/>].</summary>
+    public long BytesBetween(ulong after, ulong through)
+    {
+        long bytes = 0;
+        for (var i = Math.Max(after, SnapshotIndex) + 1; i <= Math.Min(through, LastIndex); i++) bytes += _entries[Pos(i)].Data.Length;
+        return bytes;
+    }
+
+    private void RemoveEntries(int from, int count)
+    {
+        for (var i = from; i < from + count; i++) RetainedBytes -= _entries[i].Data.Length;
+        _entries.RemoveRange(from, count);
+        Invariant.Holds(RetainedBytes >= 0, "retained log bytes are never negative: {0}", (ulong)Math.Max(0, -RetainedBytes));
+    }
     public ulong LastTerm => Term(LastIndex);
     public ulong Committed { get; private set; }
     public ulong Applied { get; private set; }
@@ -59,7 +77,7 @@ internal sealed class RaftLog
 
     public Entry At(ulong index)
     {
-        Debug.Assert(index > SnapshotIndex && index <= LastIndex, $"entry {index} is outside ({SnapshotIndex}, {LastIndex}]");
+        Invariant.Holds(index > SnapshotIndex && index <= LastIndex, "entry {0} is outside the log ({1}, {2}]", index, SnapshotIndex, LastIndex);
         return _entries[Pos(index)];
     }
 
@@ -72,8 +90,10 @@ internal sealed class RaftLog
 
     public void Append(Entry entry)
     {
-        Debug.Assert(entry.Index == LastIndex + 1, "append must extend the log by exactly one index");
+        Invariant.Holds(entry.Index == LastIndex + 1, "append extends the log by exactly one index: entry {0}, last {1}", entry.Index, LastIndex);
+        Invariant.Holds(entry.Term >= LastTerm, "terms only grow along the log: entry term {0} after term {1}", entry.Term, LastTerm);
         _entries.Add(entry);
+        RetainedBytes += entry.Data.Length;
     }
 
     /// <summary>
@@ -86,17 +106,18 @@ internal sealed class RaftLog
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            Debug.Assert(e.Index == prevIndex + (ulong)i + 1);
+            Invariant.Holds(e.Index == prevIndex + (ulong)i + 1, "appended entries are contiguous: entry {0} after previous index {1}", e.Index, prevIndex + (ulong)i);
             if (e.Index <= SnapshotIndex) continue; // covered by the snapshot, hence committed and matching
             if (e.Index <= LastIndex)
             {
                 if (Term(e.Index) == e.Term) continue;
-                if (!truncateOnConflict) { _entries[Pos(e.Index)] = e; MarkDirty(e.Index); continue; }
+                if (!truncateOnConflict) { RetainedBytes += e.Data.Length - _entries[Pos(e.Index)].Data.Length; _entries[Pos(e.Index)] = e; MarkDirty(e.Index); continue; }
                 if (e.Index <= Committed)
                     throw new InvalidOperationException($"entry {e.Index} conflicts with committed entry (commit {Committed})");
                 TruncateFrom(e.Index);
             }
             _entries.Add(e);
+            RetainedBytes += e.Data.Length;
             MarkDirty(e.Index);
         }
         return prevIndex + (ulong)entries.Count;
@@ -104,7 +125,7 @@ internal sealed class RaftLog
 
     private void TruncateFrom(ulong index)
     {
-        _entries.RemoveRange(Pos(index), _entries.Count - Pos(index));
+        RemoveEntries(Pos(index), _entries.Count - Pos(index));
         MarkDirty(index);
     }
 
@@ -117,6 +138,7 @@ internal sealed class RaftLog
     /// <summary>Entries not yet handed to storage; the write truncates the disk log before their first index.</summary>
     public List<Entry> TakeUnpersisted()
     {
+        Invariant.Holds(PersistFrom > SnapshotIndex, "entries to persist follow the snapshot: persist from {0}, snapshot {1}", PersistFrom, SnapshotIndex);
         var result = new List<Entry>();
         for (var i = PersistFrom; i <= LastIndex; i++) result.Add(_entries[Pos(i)]);
         PersistFrom = LastIndex + 1;
@@ -129,12 +151,14 @@ internal sealed class RaftLog
     public void StableTo(ulong index, ulong term)
     {
         if (index > Stable && MatchTerm(index, term) && index < PersistFrom) Stable = index;
+        Invariant.Holds(Stable < PersistFrom, "stable index {0} below the first unpersisted index {1}", Stable, PersistFrom);
     }
 
     public void CommitTo(ulong index)
     {
-        Debug.Assert(index <= LastIndex, "commit beyond the end of the log");
+        Invariant.Holds(index <= LastIndex, "commit {0} beyond the last index {1}", index, LastIndex);
         if (index > Committed) Committed = index;
+        Invariant.Holds(Committed >= SnapshotIndex, "snapshot index {0} at or below the commit index {1}", SnapshotIndex, Committed);
     }
 
     /// <summary>Lowers the commit index; only a canary does this.</summary>
@@ -151,6 +175,7 @@ internal sealed class RaftLog
             Applied++;
             result.Add(_entries[Pos(Applied)]);
         }
+        Invariant.Holds(Applied <= LastIndex, "applied {0} at or below the last index {1}", Applied, LastIndex);
         return result;
     }
 
@@ -169,10 +194,11 @@ internal sealed class RaftLog
         // Beyond applied or stable happens only under the apply-before-durable canary: keep the entries.
         if (index <= SnapshotIndex || index > Applied || index > Stable) return;
         var term = Term(index);
-        _entries.RemoveRange(0, Pos(index) + 1);
+        RemoveEntries(0, Pos(index) + 1);
         SnapshotIndex = index;
         SnapshotTerm = term;
-        Debug.Assert(Term(SnapshotIndex) == term && PersistFrom > SnapshotIndex);
+        Invariant.Holds(Term(SnapshotIndex) == term && PersistFrom > SnapshotIndex, "compaction keeps the snapshot's term {0} and never drops unpersisted entries (persist from {1})", term, PersistFrom);
+        Invariant.Holds(SnapshotIndex <= Committed, "snapshot index {0} at or below the commit index {1}", SnapshotIndex, Committed);
     }
 
     /// <summary>
@@ -183,9 +209,10 @@ internal sealed class RaftLog
     /// </summary>
     public void Install(ulong index, ulong term)
     {
-        Debug.Assert(index > Committed, "an install only moves the log forward past the commit index");
-        if (MatchTerm(index, term)) _entries.RemoveRange(0, Pos(index) + 1);
-        else _entries.Clear();
+        Invariant.Holds(index > Committed, "an install moves the log past the commit index: snapshot {0}, commit {1}", index, Committed);
+        Invariant.Holds(term > 0, "an installed snapshot has a term: snapshot {0}", index);
+        if (MatchTerm(index, term)) RemoveEntries(0, Pos(index) + 1);
+        else RemoveEntries(0, _entries.Count);
         SnapshotIndex = index;
         SnapshotTerm = term;
         Committed = index;
@@ -206,7 +233,7 @@ internal sealed class RaftLog
     {
         var result = new List<Entry>();
         long bytes = 0;
-        Debug.Assert(lo > SnapshotIndex, "compacted entries are sent as a snapshot");
+        Invariant.Holds(lo > SnapshotIndex, "compacted entries are sent as a snapshot: slice from {0}, snapshot {1}", lo, SnapshotIndex);
         for (var i = lo; i <= hi && i <= LastIndex && result.Count < countMax; i++)
         {
             var e = _entries[Pos(i)];

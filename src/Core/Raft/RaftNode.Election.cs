@@ -36,6 +36,7 @@ public sealed partial class RaftNode
         var upToDate = _log.IsUpToDate(m.Index, m.LogTerm) || (_bugs.TransferWithoutCatchup && m.LeaderTransfer);
         if (free && upToDate)
         {
+            Invariant.Holds(m.Term == Term || _bugs.BreaksSafety, "a vote is granted in the candidate's term: message term {0}, ours {1}", m.Term, Term);
             Vote = m.From;
             _electionElapsed = 0;
             Send(new Message { Type = MessageType.MsgVoteResponse, To = m.From }, afterPersist: true);
@@ -58,6 +59,8 @@ public sealed partial class RaftNode
     /// <summary>Raft §5.3 and §8: a new leader resets follower progress and appends a no-op of its own term.</summary>
     private void BecomeLeader()
     {
+        Invariant.Holds(Role == RaftRole.Candidate || Quorum <= 1 || _bugs.BreaksSafety, "only a candidate becomes leader (term {0})", Term);
+        Invariant.Holds(Vote == Id || Quorum <= 1 || _bugs.BreaksSafety, "a leader voted for itself in its term {0}", Term);
         Role = RaftRole.Leader;
         Leader = Id;
         _progress.Clear();
@@ -65,7 +68,9 @@ public sealed partial class RaftNode
             if (peer != Id) _progress[peer] = new Progress(_log.LastIndex + 1) { RecentActive = true };
         ResetTimers();
         _termStartIndex = _log.LastIndex + 1;
+        _uncommittedBytes = _log.BytesBetween(_log.Committed, _log.LastIndex);
         _log.Append(new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNoop });
+        Invariant.Holds(_log.LastIndex == _termStartIndex && _log.LastTerm == Term, "a new leader's no-op opens its term at {0} (term {1})", _termStartIndex, Term);
         BroadcastAppend(sendIfEmpty: true);
     }
 }

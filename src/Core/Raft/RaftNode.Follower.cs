@@ -21,7 +21,9 @@ public sealed partial class RaftNode
             Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = m.Index, Reject = true, RejectHint = _log.LastIndex }, afterPersist: false);
             return;
         }
+        Invariant.Holds(m.Index >= _log.Committed, "an append verified here starts at or after the commit index: prev {0}, commit {1}", m.Index, _log.Committed);
         var verified = _log.AppendVerified(m.Index, m.Entries, truncateOnConflict: !_bugs.NoTruncateOnConflict);
+        Invariant.Holds(verified <= _log.LastIndex, "the verified prefix {0} lies within the log (last {1})", verified, _log.LastIndex);
         var commitLimit = _bugs.CommitBeyondVerified ? _log.LastIndex : verified;
         _log.CommitTo(Math.Min(m.Commit, commitLimit));
         Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = verified }, afterPersist: true);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Raft.Wire;
 
 namespace Cairn.Core.Raft;
@@ -14,7 +13,12 @@ public readonly record struct ProposeResult(bool Accepted, ulong Index, ulong Te
 
 public sealed partial class RaftNode
 {
+    /// <summary>Periodic heartbeats without progress from a lagging follower before its pipeline is reset to probe.</summary>
+    public const int StalledHeartbeatsMax = 3;
+
     private ulong _termStartIndex;
+    /// <summary>Payload bytes of the leader's entries after its commit index (bounded by UncommittedBytesMax).</summary>
+    private long _uncommittedBytes;
     private int _checkQuorumElapsed;
 
     private void TickLeader()
@@ -27,7 +31,7 @@ public sealed partial class RaftNode
         TickTransfer();
         if (++_heartbeatElapsed < _options.HeartbeatTicks) return;
         _heartbeatElapsed = 0;
-        if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat();
+        if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat(countStall: true);
     }
 
     /// <summary>A leader that has not heard from a quorum within an election timeout steps down,
@@ -42,6 +46,7 @@ public sealed partial class RaftNode
             if (pr.RecentActive) active++;
             pr.RecentActive = false;
         }
+        Invariant.Holds(active <= _options.Peers.Count, "active peers {0} at most the cluster size {1}", (ulong)active, (ulong)_options.Peers.Count);
         return active >= Quorum;
     }
 
@@ -57,8 +62,12 @@ public sealed partial class RaftNode
             return new(false, 0, 0, $"proposal of {data.Length} bytes exceeds ProposalBytesMax {_options.ProposalBytesMax}");
         if (_log.LastIndex - _log.Committed >= (ulong)_options.UncommittedEntriesMax)
             return new(false, 0, 0, $"leader has {_options.UncommittedEntriesMax} uncommitted entries (UncommittedEntriesMax)");
+        if (_uncommittedBytes > 0 && _uncommittedBytes + data.Length > _options.UncommittedBytesMax)
+            return new(false, 0, 0, $"leader holds {_uncommittedBytes} uncommitted bytes; {data.Length} more exceed UncommittedBytesMax {_options.UncommittedBytesMax}");
         var entry = new Entry { Term = Term, Index = _log.LastIndex + 1, Type = EntryType.EntryNormal, Data = Google.Protobuf.ByteString.CopyFrom(data), RequestId = requestId };
+        Invariant.Holds(_log.LastTerm <= Term, "a leader's log holds no term above its own: last term {0}, term {1}", _log.LastTerm, Term);
         _log.Append(entry);
+        _uncommittedBytes += data.Length;
         BroadcastAppend(sendIfEmpty: false);
         if (Quorum <= 1 && MaybeCommit()) { }
         return new(true, entry.Index, entry.Term, null);
@@ -70,13 +79,16 @@ public sealed partial class RaftNode
             if (peer != Id) SendAppend(peer, sendIfEmpty);
     }
 
-    private void BroadcastHeartbeat()
+    /// <summary>Heartbeats every follower. Only the periodic heartbeat (<paramref name="countStall"/>) counts toward
+    /// resetting a stalled pipeline to probe; a ReadIndex round says nothing about replication progress.</summary>
+    private void BroadcastHeartbeat(bool countStall)
     {
         foreach (var peer in _options.Peers)
         {
             if (peer == Id) continue;
             var pr = _progress[peer];
-            if (pr.Match < _log.LastIndex && ++pr.Stalled >= 3) { pr.BecomeProbe(); pr.Stalled = 0; }
+            if (countStall && pr.Match < _log.LastIndex && ++pr.Stalled >= StalledHeartbeatsMax) { pr.BecomeProbe(); pr.Stalled = 0; }
+            if (countStall) pr.RepairAllowed = true;
             Send(new Message { Type = MessageType.MsgHeartbeat, To = peer, Commit = Math.Min(pr.Match, _log.Committed), Context = _readRound }, afterPersist: false);
         }
     }
@@ -88,7 +100,9 @@ public sealed partial class RaftNode
         if (pr.Next <= _log.SnapshotIndex && _snapshot is not null) { SendSnapshotChunk(to, pr); return; }
         var prev = pr.Next - 1;
         var countMax = Buggify.Fires(FaultPoint.ShrinkAppendBatch) ? 1 : _options.AppendEntriesMax;
+        Invariant.Holds(pr.Next <= _log.LastIndex + 1 || _bugs.BreaksSafety, "an append starts within the log: next {0}, last {1}", pr.Next, _log.LastIndex);
         var entries = _log.Slice(pr.Next, _log.LastIndex, _options.AppendBytesMax, countMax);
+        Invariant.Holds(entries.Count == 0 || entries[0].Index == pr.Next, "an append carries entries from next {0}, not {1}", pr.Next, entries.Count == 0 ? 0 : entries[0].Index);
         if (entries.Count == 0 && !sendIfEmpty) return;
         var m = new Message { Type = MessageType.MsgAppend, To = to, Index = prev, LogTerm = _log.Term(prev), Commit = _log.Committed };
         m.Entries.AddRange(entries);
@@ -129,6 +143,7 @@ public sealed partial class RaftNode
             pr.Stalled = 0;
         }
         if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
+        Invariant.Holds(pr.Match <= _log.LastIndex || _bugs.BreaksSafety, "a follower acknowledges only what the leader holds: match {0}, last {1}", pr.Match, _log.LastIndex);
         if (pr.Match >= pr.SnapshotIndex) { pr.SnapshotIndex = 0; pr.Sending = null; }
         if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
@@ -143,7 +158,15 @@ public sealed partial class RaftNode
         pr.RecentActive = true;
         pr.ProbeSent = false;
         if (m.Context > pr.ReadRoundAcked) pr.ReadRoundAcked = m.Context;
-        if (pr.Match < _log.LastIndex) SendAppend(m.From, sendIfEmpty: true);
+        // A probing follower gets its probe again. A lagging replicating one gets new entries, and at most one
+        // empty append (its answer turns lost appends into a resend) per periodic heartbeat: ReadIndex rounds,
+        // however many, add no replication traffic.
+        if (pr.Match < _log.LastIndex)
+        {
+            var repair = !pr.Replicating || pr.Inflight.Count == 0 || pr.RepairAllowed;
+            pr.RepairAllowed = false;
+            SendAppend(m.From, sendIfEmpty: repair);
+        }
         ReleaseConfirmedReads();
     }
 
@@ -160,7 +183,9 @@ public sealed partial class RaftNode
         var candidate = matches[matches.Length - quorum];
         if (candidate <= _log.Committed) return false;
         if (_log.Term(candidate) != Term && !_bugs.CommitPreviousTermByCount) return false;
-        Debug.Assert(candidate <= _log.LastIndex);
+        Invariant.Holds(candidate <= _log.LastIndex, "commit candidate {0} at or below the last index {1}", candidate, _log.LastIndex);
+        _uncommittedBytes -= _log.BytesBetween(_log.Committed, candidate);
+        Invariant.Holds(_uncommittedBytes >= 0 || _bugs.BreaksSafety, "uncommitted bytes are never negative (commit {0} to {1})", _log.Committed, candidate);
         _log.CommitTo(candidate);
         ReleaseConfirmedReads();
         return true;

@@ -17,10 +17,13 @@ public sealed partial class RaftNode
     /// <summary>Takes the pending outputs. The driver must honour the ordering contract on <see cref="Ready"/>.</summary>
     public Ready TakeReady()
     {
+        CheckWatermarks();
         var ready = new Ready();
         if (HardStateChanged)
         {
-            _handedOutHardState = CurrentHardState;
+            var next = CurrentHardState;
+            CheckHardStateMonotonic(next);
+            _handedOutHardState = next;
             ready.HardState = _handedOutHardState.Clone();
         }
         ready.Snapshot = _snapshotToPersist;

@@ -28,6 +28,8 @@ public sealed partial class RaftNode
         ArgumentNullException.ThrowIfNull(data);
         var term = _log.Term(index);
         _log.CompactTo(index);
+        // (An install may have moved the snapshot past the applied index meanwhile; it restores later.)
+        Invariant.Holds(_log.SnapshotIndex <= _log.Committed, "the snapshot {0} never passes the commit index {1}", _log.SnapshotIndex, _log.Committed);
         if (_log.SnapshotIndex == index && term != 0)
             _snapshot = new SnapshotRecord { Index = index, Term = term, Data = ByteString.CopyFrom(data) };
     }
@@ -48,6 +50,7 @@ public sealed partial class RaftNode
         }
         var offset = (int)Math.Min(pr.SnapshotOffset, snap.Data.Length);
         var length = Math.Min(_options.SnapshotChunkBytesMax, snap.Data.Length - offset);
+        Invariant.Holds(length >= 0 && offset + length <= snap.Data.Length, "a snapshot chunk lies within the snapshot: offset {0}, length {1}", offset, (long)length);
         var m = new Message
         {
             Type = MessageType.MsgSnapshot, To = to, Index = snap.Index, LogTerm = snap.Term, Commit = _log.Committed,
@@ -115,6 +118,7 @@ public sealed partial class RaftNode
         var data = ByteString.CopyFrom(_incoming.Data.GetBuffer(), 0, (int)_incoming.Data.Length);
         _incoming = null;
         _log.Install(m.Index, m.LogTerm);
+        Invariant.Holds(_log.Committed == m.Index && _log.SnapshotIndex == m.Index, "an installed snapshot at {0} sets the commit and snapshot index (commit {1})", m.Index, _log.Committed);
         _snapshot = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data };
         _snapshotToPersist = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data, ReplaceLog = true };
         SnapshotsInstalled++;

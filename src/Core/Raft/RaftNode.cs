@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Determinism;
 using Cairn.Core.Raft.Wire;
 
@@ -85,6 +84,8 @@ public sealed partial class RaftNode
     public ulong StableIndex => _log.Stable;
     /// <summary>The index of the last entry in the log.</summary>
     public ulong LastIndex => _log.LastIndex;
+    /// <summary>Payload bytes of the entries the log retains after the snapshot (bounded through RetainedLogBytesMax).</summary>
+    public long RetainedLogBytes => _log.RetainedBytes;
     /// <summary>The term of the last entry in the log.</summary>
     public ulong LastTerm => _log.LastTerm;
     /// <summary>The term of the entry at <paramref name="index"/>, or 0 when absent.</summary>
@@ -114,7 +115,9 @@ public sealed partial class RaftNode
     /// <summary>Storage reports that the write ending at <paramref name="index"/> with <paramref name="term"/> is durable.</summary>
     public void OnPersisted(ulong index, ulong term)
     {
+        Invariant.Holds(term <= Term, "a persisted write's term {0} is at most the current term {1}", term, Term);
         _log.StableTo(index, term);
+        Invariant.Holds(_log.Stable <= _log.LastIndex, "stable {0} within the log (last {1})", _log.Stable, _log.LastIndex);
         if (Role == RaftRole.Leader && MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
     }
 
@@ -125,6 +128,7 @@ public sealed partial class RaftNode
         // Malformed input (a message to someone else, from ourselves or from a non-member, or entries that
         // do not follow the message's previous index) is dropped, never trusted.
         if (m.To != Id || m.From == Id || !_options.Peers.Contains(m.From) || !EntriesWellFormed(m)) return;
+        if (!TermPlausible(m)) return;
         if (m.Term > Term && IsPreVoteTraffic(m))
         {
             // A pre-vote, or a grant of our own pre-vote, is about a term nobody has entered yet.
@@ -188,11 +192,13 @@ public sealed partial class RaftNode
         _electionElapsed = 0;
         _heartbeatElapsed = 0;
         _electionTimeout = _options.ElectionTicks + _random.Next(0, _options.ElectionTicks);
+        Invariant.Holds(_electionTimeout >= _options.ElectionTicks && _electionTimeout < 2 * _options.ElectionTicks, "the election timeout {0} lies in [base, 2 base)", _electionTimeout, (long)_options.ElectionTicks);
         if (Buggify.Fires(FaultPoint.ShortElectionTimeout)) _electionTimeout = _options.ElectionTicks;
     }
 
     private void BecomeFollower(ulong term, ulong leader)
     {
+        Invariant.Holds(term >= Term, "terms only grow: follower of term {0} in term {1}", term, Term);
         _preCampaigning = false;
         if (term != Term || leader != Leader || Role != RaftRole.Follower) FailReadsOnLeaderChange();
         if (term != Term) Vote = 0;
@@ -207,11 +213,14 @@ public sealed partial class RaftNode
 
     private void BecomeCandidate()
     {
-        Debug.Assert(Role != RaftRole.Leader, "a leader never campaigns");
+        Invariant.Holds(Role != RaftRole.Leader, "a leader never campaigns (term {0})", Term);
+        Invariant.Holds(Term < TermMax, "the term never wraps: term {0} reached TermMax", Term);
         _preCampaigning = false;
         FailReadsOnLeaderChange();
         _transferTarget = 0;
+        var previous = Term;
         Term++;
+        Invariant.Holds(Term == previous + 1, "a candidate's term grows by one: {0} after {1}", Term, previous);
         Vote = Id;
         Role = RaftRole.Candidate;
         Leader = 0;

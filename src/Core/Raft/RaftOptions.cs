@@ -34,8 +34,27 @@ public sealed record RaftOptions
     /// <summary>Most entries a leader holds uncommitted before refusing proposals. Default 4096.</summary>
     public int UncommittedEntriesMax { get; init; } = 4096;
 
-    /// <summary>Largest command a client may propose, in bytes. Default 1 MiB.</summary>
-    public int ProposalBytesMax { get; init; } = 1024 * 1024;
+    /// <summary>etcd's default <c>--max-request-bytes</c> (1.5 MiB): the largest request a KV client may send.</summary>
+    public const int EtcdRequestBytesMax = 1_572_864;
+
+    /// <summary>Room for what a node adds around a client request in its command (session stamp, tags, lengths).</summary>
+    public const int CommandOverheadBytesMax = 4096;
+
+    /// <summary>Room for a message's own fields (type, terms, indexes) and each entry's framing inside a frame.</summary>
+    public const int MessageOverheadBytesMax = 1024, EntryOverheadBytesMax = 64;
+
+    /// <summary>Largest command a client may propose, in bytes. Default <see cref="EtcdRequestBytesMax"/> +
+    /// <see cref="CommandOverheadBytesMax"/>, so every request the KV layer admits fits: a KV request is refused at
+    /// admission ("etcdserver: request is too large"), never by Raft.</summary>
+    public int ProposalBytesMax { get; init; } = EtcdRequestBytesMax + CommandOverheadBytesMax;
+
+    /// <summary>Most payload bytes a leader holds uncommitted before refusing proposals (a single proposal is always
+    /// admitted when nothing is uncommitted). Default 64 MiB.</summary>
+    public long UncommittedBytesMax { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Most payload bytes of applied entries kept in the log after the snapshot: beyond it the runtime
+    /// snapshots and compacts, whatever <see cref="SnapshotEntriesThreshold"/> says. Default 256 MiB.</summary>
+    public long RetainedLogBytesMax { get; init; } = 256L * 1024 * 1024;
 
     /// <summary>Most ReadIndex requests pending at the leader. Default 4096.</summary>
     public int PendingReadsMax { get; init; } = 4096;
@@ -59,7 +78,16 @@ public sealed record RaftOptions
         if (HeartbeatTicks < 1 || ElectionTicks <= HeartbeatTicks)
             throw new ArgumentException("Require 1 <= HeartbeatTicks < ElectionTicks.");
         if (AppendBytesMax < 1 || AppendEntriesMax < 1 || InflightAppendsMax < 1 || UncommittedEntriesMax < 1
-            || SnapshotEntriesThreshold < 1 || SnapshotChunkBytesMax < 1 || SnapshotBytesMax < 1)
+            || SnapshotEntriesThreshold < 1 || SnapshotChunkBytesMax < 1 || SnapshotBytesMax < 1
+            || ProposalBytesMax < 1 || UncommittedBytesMax < 1 || RetainedLogBytesMax < 1 || PendingReadsMax < 1)
             throw new ArgumentException("Every limit must be positive.");
+        if (UncommittedBytesMax < ProposalBytesMax)
+            throw new ArgumentException($"UncommittedBytesMax {UncommittedBytesMax} must admit one proposal of ProposalBytesMax {ProposalBytesMax}.");
+        // One append carries entries up to AppendBytesMax, and always at least one entry of up to ProposalBytesMax.
+        var appendFrameMax = (long)Math.Max(AppendBytesMax, ProposalBytesMax) + (long)AppendEntriesMax * EntryOverheadBytesMax + MessageOverheadBytesMax;
+        if (appendFrameMax > Cairn.Core.Wire.FrameCodec.PayloadBytesMax)
+            throw new ArgumentException($"an append of up to {appendFrameMax} bytes (AppendBytesMax, ProposalBytesMax, AppendEntriesMax) exceeds the frame limit FrameCodec.PayloadBytesMax {Cairn.Core.Wire.FrameCodec.PayloadBytesMax}.");
+        if ((long)SnapshotChunkBytesMax + MessageOverheadBytesMax > Cairn.Core.Wire.FrameCodec.PayloadBytesMax)
+            throw new ArgumentException($"SnapshotChunkBytesMax {SnapshotChunkBytesMax} does not fit in a frame (FrameCodec.PayloadBytesMax {Cairn.Core.Wire.FrameCodec.PayloadBytesMax}).");
     }
 }

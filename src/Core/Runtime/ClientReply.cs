@@ -27,6 +27,8 @@ public readonly record struct ClientReply(ulong RequestId, ClientOutcome Outcome
 /// <summary>Receives client replies from a <see cref="NodeRuntime"/>.</summary>
 public interface IClientReplySink
 {
-    /// <summary>Delivers one reply; called synchronously from the runtime's thread.</summary>
+    /// <summary>Delivers one reply; called synchronously from the runtime's thread. The sink may call back into the
+    /// runtime (propose, read): such a call is queued and carried out after the current input returns, so its
+    /// own reply may come later than the call.</summary>
     void OnReply(ClientReply reply);
 }

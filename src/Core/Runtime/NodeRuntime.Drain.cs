@@ -27,6 +27,8 @@ public sealed partial class NodeRuntime
             foreach (var id in ready.FailedReads) FailRead(id);
             ServeReads();
         }
+        Invariant.Holds(Stopped || rounds == 0 || !Raft.HasReady, "a drain leaves no Ready behind (node {0})", Raft.Id);
+        Invariant.Holds(Raft.AppliedIndex <= Raft.CommitIndex || _bugs.BreaksSafety, "applied {0} at or below commit {1}", Raft.AppliedIndex, Raft.CommitIndex);
     }
 
     private void Persist(Ready ready)
@@ -41,10 +43,11 @@ public sealed partial class NodeRuntime
         {
             var hardState = ready.HardState;
             if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
+            Invariant.Holds(ready.Entries.Count == 0 || ready.Entries[0].Index > Raft.SnapshotIndex || ready.Snapshot is not null,
+                "entries to persist follow the snapshot: first {0}, snapshot {1}", ready.Entries.Count == 0 ? 0 : ready.Entries[0].Index, Raft.SnapshotIndex);
             var write = new DiskWrite(++_writeSeq, hardState, ready.Entries, ready.Snapshot);
             var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
-            _lastWrite = new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot);
-            _writes.Enqueue(_lastWrite);
+            EnqueueWrite(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot));
             _disk.Submit(write);
         }
         else if (_writes.Count > 0)
@@ -62,6 +65,9 @@ public sealed partial class NodeRuntime
     {
         foreach (var entry in entries)
         {
+            Invariant.Holds(entry.Index <= Raft.CommitIndex || _bugs.BreaksSafety, "only committed entries are applied: entry {0}, commit {1}", entry.Index, Raft.CommitIndex);
+            Invariant.Holds(entry.Index > _stateMachine.AppliedIndex || entry.Type != EntryType.EntryNormal || _bugs.ReentrantInputs,
+                "entries are applied once, in log order: entry {0} after applied {1}", entry.Index, _stateMachine.AppliedIndex);
             byte[]? result = null;
             if (entry.Type == EntryType.EntryNormal && entry.Index > _stateMachine.AppliedIndex)
                 result = _stateMachine.Apply(entry.Index, entry.Data.Span);

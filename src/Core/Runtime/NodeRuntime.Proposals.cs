@@ -43,7 +43,10 @@ public sealed partial class NodeRuntime
     /// follower applies it. A request id that is already pending here is refused
     /// (<see cref="ClientOutcome.Rejected"/>, "request id … already pending").
     /// </summary>
-    public void Propose(ulong requestId, byte[] command)
+    public void Propose(ulong requestId, byte[] command) =>
+        Accept((requestId, command), static (r, p) => r.ProposeNow(p.requestId, p.command));
+
+    private void ProposeNow(ulong requestId, byte[] command)
     {
         if (Stopped || RefuseIfPending(requestId)) return;
         if (_proposals.Count >= PendingProposalsMax)

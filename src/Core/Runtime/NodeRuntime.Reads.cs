@@ -17,7 +17,9 @@ public sealed partial class NodeRuntime
     /// or whose leader changes before the read is confirmed, answers <see cref="ClientOutcome.NotLeader"/>.
     /// A request id that is already pending here is refused (<see cref="ClientOutcome.Rejected"/>).
     /// </summary>
-    public void ReadLinearizable(ulong requestId)
+    public void ReadLinearizable(ulong requestId) => Accept(requestId, static (r, id) => r.ReadLinearizableNow(id));
+
+    private void ReadLinearizableNow(ulong requestId)
     {
         if (Stopped || RefuseIfPending(requestId)) return;
         if (_waitingReads.Count >= WaitingReadsMax)
@@ -35,7 +37,12 @@ public sealed partial class NodeRuntime
         Drain();
     }
 
-    private void QueueRead(ReadState read) => _waitingReads.Enqueue(read);
+    private void QueueRead(ReadState read)
+    {
+        // A follower learns its leader's read index before its own commit index may reach it.
+        Invariant.Holds(Raft.Role != RaftRole.Leader || read.Index <= Raft.CommitIndex, "a leader's confirmed read index {0} is committed (commit {1})", read.Index, Raft.CommitIndex);
+        _waitingReads.Enqueue(read);
+    }
 
     /// <summary>The core gave up on a read (leadership changed, or the leader refused or never answered it).</summary>
     private void FailRead(ulong requestId)

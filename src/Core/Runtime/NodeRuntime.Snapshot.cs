@@ -10,6 +10,9 @@ public sealed partial class NodeRuntime
     public const int EarlySnapshotEntries = 50;
 
     private readonly RaftOptions _options;
+
+    /// <summary>The Raft options this node runs with (read-only).</summary>
+    public RaftOptions Options => _options;
     /// <summary>A compaction snapshot submitted to disk and not yet durable; one at a time.</summary>
     private bool _compactionInFlight;
 
@@ -27,13 +30,13 @@ public sealed partial class NodeRuntime
     {
         if (_compactionInFlight || Raft.AppliedIndex <= Raft.SnapshotIndex || Raft.AppliedIndex > Raft.StableIndex) return;
         var behind = Raft.AppliedIndex - Raft.SnapshotIndex;
-        if (behind < (ulong)_options.SnapshotEntriesThreshold
+        if (behind < (ulong)_options.SnapshotEntriesThreshold && Raft.RetainedLogBytes <= _options.RetainedLogBytesMax
             && !(behind >= EarlySnapshotEntries && Buggify.Fires(FaultPoint.ForceEarlySnapshot))) return;
         var index = Raft.AppliedIndex;
+        Invariant.Holds(index <= Raft.StableIndex && index <= Raft.CommitIndex, "a compaction snapshot at {0} is durable and committed (stable {1})", index, Raft.StableIndex);
         var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };
         var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
-        _lastWrite = new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot);
-        _writes.Enqueue(_lastWrite);
+        EnqueueWrite(new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot));
         _compactionInFlight = true;
         _disk.Submit(write);
     }
@@ -49,6 +52,7 @@ public sealed partial class NodeRuntime
             return;
         }
         if (snapshot.Index > _stateMachine.AppliedIndex) _stateMachine.RestoreSnapshot(snapshot.Data.Span);
+        Invariant.Holds(snapshot.Index <= Raft.CommitIndex, "a restored snapshot at {0} is committed (commit {1})", snapshot.Index, Raft.CommitIndex);
         Raft.OnSnapshotPersisted(snapshot.Index);
         SnapshotsRestored++;
         // Proposals at or below the snapshot will never be applied here; their clients time out.

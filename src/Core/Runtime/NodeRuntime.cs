@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Determinism;
 using Cairn.Core.Raft;
 using Cairn.Core.Raft.Wire;
@@ -76,7 +75,9 @@ public sealed partial class NodeRuntime
     }
 
     /// <summary>Advances the node's logical time by one tick.</summary>
-    public void Tick()
+    public void Tick() => Accept(0, static (r, _) => r.TickNow());
+
+    private void TickNow()
     {
         if (Stopped) return;
         ReleaseDelayed();
@@ -89,35 +90,41 @@ public sealed partial class NodeRuntime
     public void Receive(ReadOnlySpan<byte> frame)
     {
         if (Stopped) return;
-        ReleaseDelayed();
+        // Decoding is pure, so it happens at once; the step waits its turn behind any input in progress.
         var message = FrameCodec.TryDecode(frame, out _, verifyChecksum: !_bugs.SkipChecksum);
         if (message is null) { DroppedFrames++; return; }
+        Accept(message, static (r, m) => r.StepNow(m));
+    }
+
+    private void StepNow(Message message)
+    {
+        if (Stopped) return;
+        ReleaseDelayed();
         Raft.Step(message);
         Drain();
     }
 
-    /// <summary>The disk made write <paramref name="writeId"/> (and every earlier one) durable.</summary>
-    public void OnDiskWriteDurable(long writeId)
-    {
-        if (Stopped) return;
-        ReleaseDelayed();
-        var write = _writes.Dequeue();
-        Debug.Assert(write.Id == writeId, $"disk writes must complete in submission order: expected {write.Id}, got {writeId}");
-        if (write.Snapshot is not null) OnSnapshotDurable(write.Snapshot);
-        foreach (var m in write.Messages) SendNow(m);
-        if (write.LastIndex > 0) Raft.OnPersisted(write.LastIndex, write.LastTerm);
-        Drain();
-    }
+    /// <summary>
+    /// The disk made exactly write <paramref name="writeId"/> durable, and it is the oldest write still
+    /// pending: completions are reported one by one, in submission order. A completion for any other id
+    /// (out of order, unknown, or already completed) fail-stops the node: the driver broke the seam, and
+    /// acknowledging on its word could lose an acknowledged write. For group commit see
+    /// <see cref="OnDiskWritesDurableThrough"/>.
+    /// </summary>
+    public void OnDiskWriteDurable(long writeId) => Accept(writeId, static (r, id) => r.CompleteWrites(id, cumulative: false));
+
+    /// <summary>
+    /// Group commit: every pending write with an id up to and including <paramref name="writeId"/> is
+    /// durable (one sync covered them all). <paramref name="writeId"/> must be a pending write's id; an
+    /// unknown or already completed id fail-stops the node.
+    /// </summary>
+    public void OnDiskWritesDurableThrough(long writeId) => Accept(writeId, static (r, id) => r.CompleteWrites(id, cumulative: true));
 
     /// <summary>
     /// The disk could not make a write durable (fsync failed). After fsyncgate, no process can know what
     /// reached the platter, so the node fail-stops instead of carrying on with unknown durability.
     /// </summary>
-    public void OnDiskWriteFailed(long writeId, string reason)
-    {
-        Stopped = true;
-        StopReason = $"disk write {writeId} failed: {reason}";
-    }
+    public void OnDiskWriteFailed(long writeId, string reason) => FailStop($"disk write {writeId} failed: {reason}");
 
     private void Reply(ulong requestId, ClientOutcome outcome, ulong index = 0, byte[]? result = null, string? error = null)
     {

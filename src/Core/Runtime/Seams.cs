@@ -2,7 +2,12 @@ using Cairn.Core.Raft.Wire;
 
 namespace Cairn.Core.Runtime;
 
-/// <summary>Sends frames to peers. Delivery is best effort: frames may be lost, duplicated or reordered.</summary>
+/// <summary>
+/// Sends frames to peers. Delivery is best effort: frames may be lost, duplicated or reordered. A transport may
+/// deliver synchronously, calling the destination's <see cref="NodeRuntime.Receive"/> from inside
+/// <see cref="Send"/>, even back into the sender: a node queues an input that arrives while it is busy and
+/// carries it out once the current input returns (<see cref="NodeRuntime.DeferredInputsMax"/>).
+/// </summary>
 public interface INetwork
 {
     /// <summary>Queues <paramref name="frame"/> for delivery to node <paramref name="to"/>.</summary>
@@ -21,7 +26,7 @@ public interface IClock
 /// <see cref="SnapshotRecord.ReplaceLog"/> every entry), truncate at the first entry's index, append, set
 /// hard state, sync.
 /// </summary>
-/// <param name="Id">Sequence number; completions are reported in this order.</param>
+/// <param name="Id">Sequence number, growing by one per write; completions are reported in this order.</param>
 /// <param name="HardState">Hard state to store, or null to keep the stored one.</param>
 /// <param name="Entries">Contiguous entries; stored entries at or after the first one's index are dropped.</param>
 /// <param name="Snapshot">A snapshot replacing the stored one (Raft §7), or null.</param>
@@ -34,9 +39,12 @@ public sealed record DiskWrite(long Id, HardState? HardState, IReadOnlyList<Entr
 public sealed record DurableState(HardState? HardState, IReadOnlyList<Entry> Entries, SnapshotRecord? Snapshot = null);
 
 /// <summary>
-/// The Raft log's durable storage. <see cref="Submit"/> returns at once; the driver later calls
-/// <see cref="NodeRuntime.OnDiskWriteDurable"/> (in submission order) or
-/// <see cref="NodeRuntime.OnDiskWriteFailed"/>. Every record carries a checksum.
+/// The Raft log's durable storage. Every record carries a checksum. Once a write is durable the driver calls
+/// <see cref="NodeRuntime.OnDiskWriteDurable"/> with its id (one write, the oldest pending: completions are in
+/// submission order), or <see cref="NodeRuntime.OnDiskWritesDurableThrough"/> with the last id of a group one
+/// sync covered (group commit), or <see cref="NodeRuntime.OnDiskWriteFailed"/>. Any other completion (out of
+/// order, unknown, repeated) fail-stops the node. The completion may be called from inside
+/// <see cref="Submit"/> (a synchronous disk): the node queues it until the input that submitted returns.
 /// </summary>
 public interface ILogDisk
 {

@@ -1,4 +1,5 @@
 using Cairn.Core.Raft;
+using Cairn.Core.Raft.Wire;
 using Cairn.Simulation.World;
 
 namespace Cairn.Simulation.Checking;
@@ -61,25 +62,27 @@ public sealed partial class SafetyChecker
                 _violations.Report("CommittedPrefixAgreement", $"node {node} committed {index} past a gap: only {_committed.Count} entries are known committed", node);
                 return;
             }
-            var e = raft.EntryAt(index);
-            var entry = new CommittedEntry(e.Term, EntryDigest.Of(e), EntryDigest.OfPayload(0, e.Data.Span), raft.Term);
-            if (index <= (ulong)_committed.Count)
-            {
-                var known = _committed[(int)index - 1];
-                if (known.Digest != entry.Digest)
-                {
-                    _violations.Report("CommittedPrefixAgreement",
-                        $"node {node} committed ({index}, term {e.Term}) but ({index}, term {known.Term}) was committed before", node);
-                    return;
-                }
-            }
-            else
-            {
-                _committed.Add(entry);
-                _committedEntries.Add(e);
-                _committedChain.Add(EntryDigest.Chain(_committedChain.Count == 0 ? 0UL : _committedChain[^1], entry.Digest));
-            }
+            if (!NoteCommitted(node, raft.EntryAt(index), raft.Term)) return;
         }
+    }
+
+    /// <summary>Records (or checks against the record) that <paramref name="e"/> is committed; false on a disagreement.</summary>
+    private bool NoteCommitted(int node, Entry e, ulong term)
+    {
+        var index = e.Index;
+        var entry = new CommittedEntry(e.Term, EntryDigest.Of(e), EntryDigest.OfPayload(0, e.Data.Span), term);
+        if (index <= (ulong)_committed.Count)
+        {
+            var known = _committed[(int)index - 1];
+            if (known.Digest == entry.Digest) return true;
+            _violations.Report("CommittedPrefixAgreement",
+                $"node {node} committed ({index}, term {e.Term}) but ({index}, term {known.Term}) was committed before", node);
+            return false;
+        }
+        _committed.Add(entry);
+        _committedEntries.Add(e);
+        _committedChain.Add(EntryDigest.Chain(_committedChain.Count == 0 ? 0UL : _committedChain[^1], entry.Digest));
+        return true;
     }
 
     /// <summary>

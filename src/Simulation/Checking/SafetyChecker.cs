@@ -31,6 +31,8 @@ public sealed partial class SafetyChecker : INodeObserver
         public readonly List<ulong> Chain = new();
         public int Incarnation;
         public ulong Commit;
+        public ulong Applied;
+        public int ApplyIncarnation;
         public ulong Term;
         public RaftRole Role;
     }
@@ -73,8 +75,26 @@ public sealed partial class SafetyChecker : INodeObserver
     {
         // Persistence contract: an entry is applied only once it is durable on this node.
         var raft = _nodes[(int)node - 1].Raft;
+        // Entries are applied one by one, in log order, none skipped (a re-entrant runtime skipped some).
+        var track = _tracks[node];
+        var incarnation = _nodes[(int)node - 1].Incarnation;
+        if (track.ApplyIncarnation == incarnation && entry.Index != track.Applied + 1 && !_violations.Any)
+            _violations.Report("ApplyInOrder", $"node {node} applied entry {entry.Index} after entry {track.Applied}", (int)node);
+        // An applied entry is committed; recording it here keeps the committed record whole even when the node
+        // commits, applies and compacts it within one event (a disk that completes inside Submit).
+        if (entry.Index == (ulong)_committed.Count + 1 && raft is not null) NoteCommitted((int)node, entry, raft.Term);
+        track.Applied = track.ApplyIncarnation == incarnation ? Math.Max(track.Applied, entry.Index) : entry.Index;
+        track.ApplyIncarnation = incarnation;
         if (raft is not null && entry.Index > raft.StableIndex)
             _violations.Report("ApplyOnlyDurable", $"node {node} applied entry {entry.Index} while only {raft.StableIndex} is durable", (int)node);
+    }
+
+    /// <summary>The state machine was restored from an installed snapshot: applies continue after its index.</summary>
+    public void OnSnapshotRestored(ulong node, SnapshotRecord snapshot)
+    {
+        var track = _tracks[node];
+        if (track.ApplyIncarnation != _nodes[(int)node - 1].Incarnation) return;
+        track.Applied = Math.Max(track.Applied, snapshot.Index);
     }
 
     /// <summary>A node (re)started: rebuild its log view from what it recovered.</summary>

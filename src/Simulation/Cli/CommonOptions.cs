@@ -33,13 +33,16 @@ internal sealed class CommonOptions
     public Option<bool> AcceptUnknown { get; } = new("--accept-unknown") { Description = "Let a run pass when the linearizability search gives up (verdict unknown); by default that fails it." };
     public Option<string?> Mute { get; } = new("--mute") { Description = "Invariants to ignore, comma-separated (shows which checker catches a canary next): " + string.Join(",", InvariantNames.All) + "." };
 
+    public Option<World.DiskCompletion?> DiskCompletion { get; } = new("--disk-completion") { Description = "Disk completion mode: Scheduled | InsideSubmit | Cumulative (default: drawn from the seed)." };
+    public Option<World.NetworkDelivery?> NetworkDelivery { get; } = new("--network-delivery") { Description = "Network delivery mode: Scheduled | Synchronous (default: drawn from the seed)." };
+
     /// <summary>Flags for the remaining run-shaping properties, by property.</summary>
     private readonly List<(PropertyInfo Property, Option<string?> Option)> _advanced = new();
 
     /// <summary>Adds the options to <paramref name="command"/>; <c>--json</c> only where the command prints JSON.</summary>
     public void AddTo(Command command, bool json)
     {
-        var documented = new List<Option> { Nodes, Duration, Faults, Without, Bug, Workload, Store, Clients, Mute, AcceptUnknown };
+        var documented = new List<Option> { Nodes, Duration, Faults, Without, Bug, Workload, Store, Clients, DiskCompletion, NetworkDelivery, Mute, AcceptUnknown };
         if (json) documented.Add(Json);
         foreach (var o in documented) command.Options.Add(o);
         foreach (var p in ReplayCommandLine.Replayed)
@@ -69,6 +72,7 @@ internal sealed class CommonOptions
         {
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
             Bug = bug, Workload = workload, Store = store, Clients = clients,
+            DiskCompletion = parse.GetValue(DiskCompletion), NetworkDelivery = parse.GetValue(NetworkDelivery),
             Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
             AcceptUnknown = parse.GetValue(AcceptUnknown),
             Muted = InvariantNames.ParseList(parse.GetValue(Mute)),

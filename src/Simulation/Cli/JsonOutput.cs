@@ -42,6 +42,10 @@ internal static class JsonOutput
         else w.WriteString("linearizability", r.Linearizability);
         w.WriteString("limits", r.Limits);
         w.WriteString("coverage", r.Coverage);
+        w.WriteString("diskCompletion", r.SeamModes.Disk.ToString());
+        w.WriteString("networkDelivery", r.SeamModes.Network.ToString());
+        w.WriteNumber("bytesSent", r.BytesSent);
+        w.WriteNumber("bytesPerCommittedEntry", Math.Round(r.BytesPerCommittedEntry, 1));
         w.WriteString("replay", r.ReplayCommand);
     }
 }

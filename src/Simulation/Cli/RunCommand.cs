@@ -76,6 +76,8 @@ internal static class RunCommand
         if (r.Linearizability is not null) Console.WriteLine($"  history      {r.Linearizability}");
         if (r.Limits.Length > 0) Console.WriteLine($"  limits       {r.Limits} (drawn from the seed)");
         if (r.Coverage.Length > 0) Console.WriteLine($"  coverage     {r.Coverage}");
+        Console.WriteLine($"  seams        {r.SeamModes}");
+        Console.WriteLine($"  traffic      {r.BytesSent:N0} bytes sent; {r.BytesPerCommittedEntry:N0} bytes per committed entry");
         foreach (var v in r.Violations) Console.WriteLine($"  VIOLATION    {v}");
         if (!r.Ok) Console.WriteLine($"  replay with  {r.ReplayCommand}");
     }

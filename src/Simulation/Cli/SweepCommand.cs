@@ -66,6 +66,8 @@ internal static class SweepCommand
         w.WriteNumber("violation", report.NotLinearizable);
         w.WriteNumber("unknown", report.Unknown);
         w.WriteEndObject();
+        w.WriteNumber("bytesSent", report.BytesSent);
+        w.WriteNumber("bytesPerCommittedEntry", Math.Round(report.BytesPerCommittedEntry, 1));
         w.WriteStartArray("failures");
         foreach (var f in report.Failures)
         {
@@ -88,15 +90,18 @@ internal static class SweepCommand
             Console.WriteLine($"FAIL seed {f.Seed}: {(f.Violations.Count > 0 ? f.Violations[0] : "")}");
             Console.WriteLine($"     replay: {f.ReplayCommand}");
         }
-        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed, {report.SnapshotChunksSent:N0} chunks sent, at most {report.SnapshotChunksPerTransferMax:N0} in one transfer)");
+        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed, {report.SnapshotChunksSent:N0} chunks sent, at most {report.SnapshotChunksPerTransferMax:N0} in one transfer; traffic: {report.BytesPerCommittedEntry:N0} bytes per committed entry)");
         if (report.Linearizable + report.NotLinearizable + report.Unknown > 0)
             Console.WriteLine($"linearizability: {report.Linearizable} linearizable, {report.NotLinearizable} violation, {report.Unknown} unknown");
     }
 }
 
 /// <summary>The outcome of a sweep.</summary>
-internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0, long SnapshotChunksSent = 0, long SnapshotChunksPerTransferMax = 0)
+internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0, long SnapshotChunksSent = 0, long SnapshotChunksPerTransferMax = 0,
+    long BytesSent = 0, long Committed = 0)
 {
+    /// <summary>Traffic over the whole sweep: every byte sent over every entry committed.</summary>
+    public double BytesPerCommittedEntry => Committed == 0 ? 0 : (double)BytesSent / Committed;
     /// <summary>Seeds whose history was checked linearizable.</summary>
     public int Linearizable { get; init; }
     /// <summary>Seeds whose history was not linearizable.</summary>
@@ -111,7 +116,7 @@ internal static class Sweep
     public static SweepReport Execute(RunOptions template, IReadOnlyList<ulong> seeds, int parallel, SweepProgress? progress)
     {
         var failures = new List<RunResult>();
-        long events = 0, installed = 0, taken = 0, chunks = 0, chunksMax = 0;
+        long events = 0, installed = 0, taken = 0, chunks = 0, chunksMax = 0, bytes = 0, committed = 0;
         int linearizable = 0, violation = 0, unknown = 0;
         var wall = Stopwatch.StartNew();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
@@ -124,6 +129,8 @@ internal static class Sweep
             else if (result.Linearizability == "violation") Interlocked.Increment(ref violation);
             else if (result.Linearizability == "unknown") Interlocked.Increment(ref unknown);
             Interlocked.Add(ref chunks, result.SnapshotChunksSent);
+            Interlocked.Add(ref bytes, result.BytesSent);
+            Interlocked.Add(ref committed, result.Committed);
             lock (failures)
             {
                 if (!result.Ok) failures.Add(result);
@@ -132,7 +139,7 @@ internal static class Sweep
             progress?.Completed(result.Ok);
         });
         progress?.Finish();
-        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken, chunks, chunksMax)
+        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken, chunks, chunksMax, bytes, committed)
         {
             Linearizable = linearizable, NotLinearizable = violation, Unknown = unknown,
         };

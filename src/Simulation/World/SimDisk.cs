@@ -108,6 +108,25 @@ public sealed partial class SimDisk : ILogDisk
         if (_durable.Count > RecordsBeforeFoldMax) Fold();
     }
 
+    /// <summary>Writes submitted and not yet synced.</summary>
+    public int Unsynced => _volatile.Count;
+
+    /// <summary>Only write <paramref name="id"/> reached the platter (a disk that reorders syncs: the
+    /// accept-out-of-order-completion canary); earlier writes stay volatile.</summary>
+    public void CompleteOnly(long id)
+    {
+        var n = _volatile.FindIndex(v => v.Id == id);
+        if (n < 0) return;
+        var (_, bytes, decoded) = _volatile[n];
+        _durable.Add(new StoredRecord(bytes, decoded));
+        // Landing ahead of older writes, the record may not follow the log as mirrored: the mirror then keeps
+        // what it has, and a later load reports the hole as corruption.
+        try { Mirror(decoded); }
+        catch (InvalidDataException) { }
+        _volatile.RemoveAt(n);
+        Synced++;
+    }
+
     /// <summary>The process crashed: unsynced writes are lost, or with torn writes a prefix survives.</summary>
     public void Crash()
     {

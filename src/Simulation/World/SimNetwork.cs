@@ -42,11 +42,18 @@ public sealed partial class SimNetwork : INetwork
         }
     }
 
+    /// <summary>When set (<see cref="NetworkDelivery.Synchronous"/>), a frame that survives loss and partitions is
+    /// handed to this callback inside <see cref="Send"/> instead of being scheduled after a latency.</summary>
+    public Action<int, int, byte[]>? DeliverSynchronously { get; set; }
+
     /// <summary>The current rates.</summary>
     public NetworkProfile Profile { get; set; } = new();
 
     /// <summary>Frames sent, dropped, duplicated and corrupted so far.</summary>
     public long Sent, Dropped, Duplicated, Corrupted;
+
+    /// <summary>Bytes of every frame nodes sent (before loss or duplication): the traffic figure's numerator.</summary>
+    public long SentBytes;
 
     /// <summary>True when frames from <paramref name="from"/> to <paramref name="to"/> are cut.</summary>
     public bool IsBlocked(int from, int to) => _blocked[from, to];
@@ -73,6 +80,7 @@ public sealed partial class SimNetwork : INetwork
     public void Send(ulong from, ulong to, byte[] frame)
     {
         Sent++;
+        SentBytes += frame.Length;
         int f = (int)from, t = (int)to;
         if (_blocked[f, t] || _random.Chance(Profile.DropRate)) { Dropped++; return; }
         Schedule(f, t, frame);
@@ -85,6 +93,11 @@ public sealed partial class SimNetwork : INetwork
         {
             frame = Damage(frame, _random);
             Corrupted++;
+        }
+        if (DeliverSynchronously is { } deliver)
+        {
+            deliver(from, to, frame);
+            return;
         }
         var delay = DrawLatency();
         var clog = Math.Max(Math.Max(_nodeClogUntil[from], _nodeClogUntil[to]), _linkClogUntil[from, to]);

@@ -38,6 +38,7 @@ public sealed partial class SimWorld
             Violations.Report("NodePanic", $"node {node.Id} panicked: {ex.GetType().Name}: {ex.Message}", node.Id);
             return;
         }
+        ReportSeamMisuse(node);
         Checker.AfterEvent(node);
         RecordRole(node);
     }

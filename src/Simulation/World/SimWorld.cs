@@ -28,9 +28,13 @@ public sealed partial class SimWorld
         Plan = FaultPlan.For(options.Faults, options.Seed, options.Nodes, options.Without);
         Violations = new ViolationLog(() => Scheduler.Now, options.Seed, options.Muted);
         Network = new SimNetwork(Scheduler, SimRandom.Derive(options.Seed, "network"), options.Nodes) { Profile = NetworkFor(Plan) };
+        Seams = SeamModes.For(options);
+        if (Seams.Network == NetworkDelivery.Synchronous) Network.DeliverSynchronously = DeliverNow;
         _diskRandom = SimRandom.Derive(options.Seed, "disk");
         _clientRandom = SimRandom.Derive(options.Seed, "client-latency");
         var nodes = new List<SimNode>();
+        _groupInFlight = new long[options.Nodes + 1];
+        _groupNext = new long[options.Nodes + 1];
         for (var id = 1; id <= options.Nodes; id++) nodes.Add(new SimNode(id, new SimDisk(DiskFaultsFor(id)) { Now = () => Scheduler.Now }, new SimClock(Scheduler)));
         Nodes = nodes;
         Checker = new SafetyChecker(Nodes, Violations);
@@ -50,6 +54,8 @@ public sealed partial class SimWorld
     public FaultPlan Plan { get; }
     /// <summary>The event scheduler and simulated clock.</summary>
     public Scheduler Scheduler { get; } = new();
+    /// <summary>The run's seam behaviours: how disks complete and how the network delivers.</summary>
+    public SeamModes Seams { get; }
     /// <summary>The network.</summary>
     public SimNetwork Network { get; }
     /// <summary>Node processes, index 0 = node 1.</summary>
@@ -142,7 +148,8 @@ public sealed partial class SimWorld
         var random = SimRandom.Derive(Options.Seed ^ (ulong)node.Incarnation * 7919, $"raft-{node.Id}");
         var sink = new ReplyRoute(this, node.Id);
         var sm = Workload.CreateStateMachine();
-        node.Disk.OnSubmit = id => ScheduleSync(node, id);
+        node.Disk.OnSubmit = id => OnSubmitted(node, id);
+        _groupInFlight[node.Id] = _groupNext[node.Id] = 0;
         try
         {
             node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs) { Buggify = _buggify }, sm);

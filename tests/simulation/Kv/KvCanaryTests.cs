@@ -32,6 +32,7 @@ public class KvCanaryTests
         { "watch-stream-stalls", "WatchStream" },
         { "read-reply-ahead", "ReadReplyApplied" },
         { "admit-pending-request-id", "RequestId" },
+        { "readindex-before-term-commit", "Linearizability" },
     };
 
     [Theory]

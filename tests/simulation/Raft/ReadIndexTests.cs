@@ -57,6 +57,25 @@ public sealed class ReadIndexTests
         Assert.True(c[1].RequestReadIndex(1));
     }
 
+    /// <summary>Reads that arrive while a round is in flight share the next round: one round per batch.</summary>
+    [Fact]
+    public void ReadIndex_ReadsDuringARoundShareTheNextRound()
+    {
+        var c = new RaftPump(3);
+        c.Elect(1);
+        c.Flush(1);
+        c.Network.Clear();
+        Assert.True(c[1].RequestReadIndex(1));
+        c.Flush(1);
+        var firstRound = c.Network.Count(m => m.Type == MessageType.MsgHeartbeat);
+        for (ulong id = 2; id <= 20; id++) Assert.True(c[1].RequestReadIndex(id));
+        c.Flush(1);
+        Assert.Equal(firstRound, c.Network.Count(m => m.Type == MessageType.MsgHeartbeat)); // no round per read
+        c.Stabilize();
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => (ulong)i), c.ReadStates[1].Select(r => r.RequestId));
+        Assert.Equal(2UL, c.Network.Concat(c.Sent).Where(m => m.Type == MessageType.MsgHeartbeat).Select(m => m.Context).DefaultIfEmpty().Max());
+    }
+
     /// <summary>An acknowledgement of an older heartbeat round does not confirm a newer read.</summary>
     [Fact]
     public void ReadIndex_OldRoundAcknowledgementDoesNotConfirmNewerRead()
@@ -68,10 +87,11 @@ public sealed class ReadIndexTests
         c.Flush(1);
         var firstRound = c.Network.ToList();
         c.Network.Clear();
-        Assert.True(c[1].RequestReadIndex(2));
+        Assert.True(c[1].RequestReadIndex(2));  // joins the next round, which starts once the first is confirmed
         c.Flush(1);
-        c.Network.Clear();                      // the second round is lost
+        c.Network.Clear();
         c.Network.AddRange(firstRound);
+        c.Drop = m => m.Type == MessageType.MsgHeartbeat && m.Context >= 2; // the second round is lost
         c.Stabilize();
         Assert.Equal(new ulong[] { 1 }, c.ReadStates[1].Select(r => r.RequestId));
     }

@@ -88,7 +88,13 @@ public sealed partial class KvNode
         }
         command.ClientId = session.ClientId;
         command.Sequence = session.Sequence;
-        Runtime.Propose(requestId, command.ToByteArray());
+        var bytes = command.ToByteArray();
+        if (bytes.Length > _options.RequestBytesMax)
+        {
+            Send(requestId, KvReplyStatus.Rejected, error: KvServiceOptions.RequestTooLargeError);
+            return;
+        }
+        Runtime.Propose(requestId, bytes);
     }
 
     /// <summary>Refuses request ids in the node's own range and requests to a stopped node's service.</summary>

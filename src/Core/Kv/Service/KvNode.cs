@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 using Cairn.Core.Raft;
 using Cairn.Core.Runtime;
@@ -51,6 +50,7 @@ public sealed partial class KvNode : IClientReplySink
         _replies = replies;
         _options = options ?? KvServiceOptions.Default;
         _options.Validate();
+        _options.ValidateAgainst(runtime.Options);
         _bugs = bugs;
     }
 
@@ -158,7 +158,7 @@ public sealed partial class KvNode : IClientReplySink
         {
             lessor.Promote(_lessorClockMs);
         }
-        Debug.Assert(lessor.IsPrimary == _leading);
+        Invariant.Holds(lessor.IsPrimary == _leading, "the lessor is primary exactly while this node leads");
     }
 
     private void ExpireLeases()

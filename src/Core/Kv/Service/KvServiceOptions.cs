@@ -26,12 +26,33 @@ public sealed record KvServiceOptions
     /// the lessor later. Default 64.</summary>
     public int ExpireProposalsPerTickMax { get; init; } = 64;
 
+    /// <summary>
+    /// Largest command, in bytes, a request may become (etcd's <c>--max-request-bytes</c>, checked like etcd
+    /// against the marshalled command). A bigger request is refused at admission with
+    /// <see cref="RequestTooLargeError"/>, before Raft sees it. Default 1.5 MiB
+    /// (<see cref="Raft.RaftOptions.EtcdRequestBytesMax"/>); must not exceed the Raft <c>ProposalBytesMax</c>.
+    /// </summary>
+    public int RequestBytesMax { get; init; } = Raft.RaftOptions.EtcdRequestBytesMax;
+
+    /// <summary>etcd's error for a request over the size limit (<c>rpctypes.ErrGRPCRequestTooLarge</c>, gRPC InvalidArgument).</summary>
+    public const string RequestTooLargeError = "etcdserver: request is too large";
+
     /// <summary>Throws <see cref="ArgumentException"/> when a limit is not positive.</summary>
     public void Validate()
     {
-        if (PendingReadsMax < 1 || WatchFlushMax < 1 || LessorStepMaxMs < 1 || ExpireProposalsPerTickMax < 1)
+        if (PendingReadsMax < 1 || WatchFlushMax < 1 || LessorStepMaxMs < 1 || ExpireProposalsPerTickMax < 1 || RequestBytesMax < 1)
         {
             throw new ArgumentException("every KvServiceOptions limit must be positive");
+        }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when an admitted request could still be refused by Raft.</summary>
+    public void ValidateAgainst(Raft.RaftOptions raft)
+    {
+        ArgumentNullException.ThrowIfNull(raft);
+        if (RequestBytesMax > raft.ProposalBytesMax)
+        {
+            throw new ArgumentException($"RequestBytesMax {RequestBytesMax} exceeds the Raft ProposalBytesMax {raft.ProposalBytesMax}: an admitted request could get a Raft-level rejection");
         }
     }
 }
