@@ -40,7 +40,7 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <summary>Whether a client that reuses request ids may take the id of a pending write, or write with a reused
     /// id. Off until every node refuses any pending id at admission (h8's runtime change; today only pending
     /// reads are refused), so that what the checks catch is a real fault, not the known gap.</summary>
-    internal const bool ReusedIdsAgainstWrites = false;
+    internal const bool ReusedIdsAgainstWrites = true;
 
     private static readonly RetryPolicy Policy = new(AttemptTimeoutMs, AttemptsMax, OperationDeadlineMs, 25, RetryBackoffMaxMs);
 
