@@ -14,7 +14,9 @@ public sealed partial class RaftNode
         _campaignIsTransfer = leaderTransfer;
         _votes[Id] = true;
         _grantMessages = 1;
-        if (Quorum <= 1) { BecomeLeader(); return; }
+        // A one-voter cluster elects itself, but only once its term and self-vote are durable (see
+        // OnHardStatePersisted): leading on a volatile vote would let a crash reuse the term for another log.
+        if (Quorum <= 1) return;
         RetryVoteRequests();
     }
 

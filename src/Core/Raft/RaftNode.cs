@@ -121,6 +121,17 @@ public sealed partial class RaftNode
         if (Role == RaftRole.Leader && MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
     }
 
+    /// <summary>
+    /// The runtime made a hard state of <paramref name="term"/> durable. A one-voter cluster's candidate
+    /// counts its own vote only now (as etcd-raft's asynchronous storage does), so a term it leads in is
+    /// never lost to a crash and reused with a different log.
+    /// </summary>
+    public void OnHardStatePersisted(ulong term)
+    {
+        Invariant.Holds(term <= Term, "a persisted hard state's term {0} is at most the current term {1}", term, Term);
+        if (Role == RaftRole.Candidate && term == Term && Vote == Id && Quorum <= 1) BecomeLeader();
+    }
+
     /// <summary>Handles one message from a peer (Raft §5.1: terms first, then by role).</summary>
     public void Step(Message m)
     {

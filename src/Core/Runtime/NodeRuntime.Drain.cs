@@ -47,7 +47,7 @@ public sealed partial class NodeRuntime
                 "entries to persist follow the snapshot: first {0}, snapshot {1}", ready.Entries.Count == 0 ? 0 : ready.Entries[0].Index, Raft.SnapshotIndex);
             var write = new DiskWrite(++_writeSeq, hardState, ready.Entries, ready.Snapshot);
             var last = ready.Entries.Count > 0 ? ready.Entries[^1] : null;
-            EnqueueWrite(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot));
+            EnqueueWrite(new PendingWrite(write.Id, last?.Index ?? 0, last?.Term ?? 0, after, ready.Snapshot, hardState?.Term ?? 0));
             _disk.Submit(write);
         }
         else if (_writes.Count > 0)

@@ -20,6 +20,7 @@ public sealed partial class NodeRuntime
             Invariant.Holds(_writes.Count == 0 || _writes.Peek().Id > write.Id, "pending writes are in id order: {0} before {1}", write.Id, _writes.Count == 0 ? 0L : _writes.Peek().Id);
             if (write.Snapshot is not null) OnSnapshotDurable(write.Snapshot);
             foreach (var m in write.Messages) SendNow(m);
+            if (write.HardStateTerm > 0) Raft.OnHardStatePersisted(write.HardStateTerm);
             if (write.LastIndex > 0) Raft.OnPersisted(write.LastIndex, write.LastTerm);
             if (!cumulative || _bugs.AcceptOutOfOrderCompletion) break;
         }

@@ -23,7 +23,7 @@ public sealed partial class NodeRuntime
     private long _writeSeq;
     private PendingWrite? _lastWrite;
 
-    private sealed record PendingWrite(long Id, ulong LastIndex, ulong LastTerm, List<Message> Messages, SnapshotRecord? Snapshot = null);
+    private sealed record PendingWrite(long Id, ulong LastIndex, ulong LastTerm, List<Message> Messages, SnapshotRecord? Snapshot = null, ulong HardStateTerm = 0);
 
     /// <summary>Starts a node from whatever its disk holds.</summary>
     public NodeRuntime(RaftOptions options, IRandomSource random, INetwork network, ILogDisk disk,

@@ -58,6 +58,7 @@ internal sealed partial class RaftNodeActor
         Assert(write.Id == done.WriteId, "node {0}: disk write {1} completed before write {2}", NodeId, done.WriteId, write.Id);
         _setup.Store.Apply(write.HardState, write.Entries);
         foreach (var m in write.AfterPersist) Send(m);
+        if (write.HardState is not null) _raft.OnHardStatePersisted(write.HardState.Term);
         if (write.Entries.Count > 0) _raft.OnPersisted(write.Entries[^1].Index, write.Entries[^1].Term);
         AfterInput();
     }

@@ -33,7 +33,7 @@ internal sealed class RaftPump
 
     private readonly Func<ulong, RaftOptions> _options;
     private readonly RaftBugs _bugs;
-    private readonly Dictionary<ulong, Queue<(ulong Index, ulong Term, List<Message> After, ulong Snapshot)>> _unsynced = new();
+    private readonly Dictionary<ulong, Queue<(ulong Index, ulong Term, List<Message> After, ulong Snapshot, ulong HardStateTerm)>> _unsynced = new();
 
     public RaftPump(int size, Func<RaftOptions, RaftOptions>? configure = null, RaftBugs? bugs = null,
         IReadOnlyDictionary<ulong, (HardState HardState, ulong[] Terms)>? recovered = null)
@@ -154,12 +154,13 @@ internal sealed class RaftPump
         var pending = _unsynced[id];
         if (ManualSync.Contains(id))
         {
-            if (ready.MustPersist || pending.Count == 0) pending.Enqueue((last?.Index ?? 0, last?.Term ?? 0, new List<Message>(), ready.Snapshot?.Index ?? 0));
+            if (ready.MustPersist || pending.Count == 0) pending.Enqueue((last?.Index ?? 0, last?.Term ?? 0, new List<Message>(), ready.Snapshot?.Index ?? 0, ready.HardState?.Term ?? 0));
             pending.Last().After.AddRange(ready.MessagesAfterPersist);
             return;
         }
         if (ready.Snapshot is not null) Restore(id, ready.Snapshot.Index);
         foreach (var m in ready.MessagesAfterPersist) Send(m);
+        if (ready.HardState is not null) Nodes[id].OnHardStatePersisted(ready.HardState.Term);
         if (last is not null) Nodes[id].OnPersisted(last.Index, last.Term);
     }
 
@@ -172,6 +173,7 @@ internal sealed class RaftPump
             var write = pending.Dequeue();
             if (write.Snapshot > 0) Restore(id, write.Snapshot);
             foreach (var m in write.After) Send(m);
+            if (write.HardStateTerm > 0) Nodes[id].OnHardStatePersisted(write.HardStateTerm);
             if (write.Index > 0) Nodes[id].OnPersisted(write.Index, write.Term);
         }
         Flush(id);
