@@ -43,6 +43,48 @@ public interface IMvccBackend
 
     /// <summary>Replaces the whole content with an exported one.</summary>
     void Import(long currentRevision, long compactRevision, IEnumerable<Wire.KeyHistoryRecord> keys);
+
+    /// <summary>True when the content survives a restart of the process (up to <see cref="AppliedIndex"/>);
+    /// false for a store that lives in memory only.</summary>
+    bool IsDurable { get; }
+
+    /// <summary>The Raft index the committed content covers, written in the same transaction as the data
+    /// (<see cref="CommitBatch"/>); 0 for a fresh store.</summary>
+    ulong AppliedIndex { get; }
+
+    /// <summary>Opens an apply batch: every write until <see cref="CommitBatch"/> is one transaction.</summary>
+    void BeginBatch();
+
+    /// <summary>Commits the open batch with <paramref name="appliedIndex"/>: the data, leases, sessions and the
+    /// applied index in one transaction, so after a crash the store holds exactly some committed batch.</summary>
+    void CommitBatch(ulong appliedIndex);
+
+    /// <summary>Size of the store in bytes, for the quota (etcd's --quota-backend-bytes).</summary>
+    long SizeBytes { get; }
+
+    /// <summary>Stores (or replaces) lease <paramref name="id"/> with its granted TTL in seconds.</summary>
+    void PutLease(long id, long ttlSeconds);
+
+    /// <summary>Removes lease <paramref name="id"/>.</summary>
+    void DeleteLease(long id);
+
+    /// <summary>Every stored lease, by ascending id.</summary>
+    IReadOnlyList<Wire.LeaseRecord> Leases();
+
+    /// <summary>The last lease id the lease table picked itself (0 when none).</summary>
+    long LastLeaseId { get; }
+
+    /// <summary>Stores <see cref="LastLeaseId"/>.</summary>
+    void PutLastLeaseId(long id);
+
+    /// <summary>Stores (or replaces) the session of <see cref="Wire.SessionRecord.ClientId"/>.</summary>
+    void PutSession(Wire.SessionRecord session);
+
+    /// <summary>Removes the session of <paramref name="clientId"/>.</summary>
+    void DeleteSession(ulong clientId);
+
+    /// <summary>Every stored session, by ascending client id.</summary>
+    IReadOnlyList<Wire.SessionRecord> Sessions();
 }
 
 /// <summary>One change of one key: the event at (<paramref name="Revision"/>, <paramref name="Sub"/>).</summary>

@@ -8,7 +8,7 @@ namespace Cairn.Core.Kv;
 /// The in-memory <see cref="IMvccBackend"/>: a sorted key index plus, per key, an ascending list of
 /// revisions. Point reads are a hash lookup plus a binary search; range reads walk the sorted index.
 /// </summary>
-public sealed class InMemoryMvccBackend : IMvccBackend
+public sealed partial class InMemoryMvccBackend : IMvccBackend
 {
     private readonly SortedSet<ByteString> _index = new(KeyOrder.Instance);
     private readonly Dictionary<ByteString, KeyHistory> _histories = new();
@@ -71,6 +71,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
             _index.Add(key);
         }
         history.Append(CurrentRevision + 1, sub, kv);
+        SizeBytes += EntryBytes(key, kv);
         _pendingKeys.Add(key);
     }
 
@@ -102,6 +103,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
             _histories.Remove(key);
         }
         CompactRevision = revision;
+        RecountSize();
     }
 
     /// <inheritdoc />
@@ -137,6 +139,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
             _histories.Add(record.Key, history);
             _index.Add(record.Key);
         }
+        RecountSize();
     }
 
     private IEnumerable<ByteString> KeysIn(KeyRange range)

@@ -19,6 +19,7 @@ public sealed partial class KvStateMachine
         snapshot.Keys.AddRange(_store.Backend.Export());
         snapshot.Leases.AddRange(_store.Leases.All.Select(l => new LeaseRecord { ID = l.Id, TTL = l.TtlSeconds }));
         if (!_bugs.SnapshotWithoutSessions) snapshot.Sessions.AddRange(_sessions.Export());
+        _snapshotIndex = AppliedIndex;
         return snapshot.ToByteArray();
     }
 
@@ -26,6 +27,7 @@ public sealed partial class KvStateMachine
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
         KvSnapshot restored = KvSnapshot.Parser.ParseFrom(snapshot);
+        OpenBatch();
         _store.Backend.Import(restored.CurrentRevision, restored.CompactRevision, restored.Keys);
         _store.Leases.Reset(restored.LastLeaseId);
         foreach (LeaseRecord lease in restored.Leases)
@@ -39,6 +41,9 @@ public sealed partial class KvStateMachine
         }
         _sessions.Import(restored.Sessions);
         AppliedIndex = restored.AppliedIndex;
+        _snapshotIndex = AppliedIndex;
+        // A durable store commits the restored state at once, with its applied index.
+        PersistApplied();
         Lessor.OnRestored();
         Watches.Resync();
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cairn.Core.Kv.Wire;
 using Cairn.Core.StateMachine;
 using Google.Protobuf;
@@ -18,9 +17,10 @@ public sealed partial class KvStateMachine : IStateMachine
     private readonly KvStore _store;
     private readonly SessionTable _sessions;
 
-    /// <summary>Creates an empty state machine.</summary>
+    /// <summary>Creates a state machine over <paramref name="backend"/>.</summary>
     /// <param name="options">Replicated limits; identical on every replica. Defaults to <see cref="KvOptions.Default"/>.</param>
-    /// <param name="backend">An empty MVCC backend; defaults to <see cref="InMemoryMvccBackend"/>.</param>
+    /// <param name="backend">The MVCC backend: an empty in-memory one (the default is <see cref="InMemoryMvccBackend"/>),
+    /// or a durable store, whose committed state (data, leases, sessions, applied index) the machine starts from.</param>
     /// <param name="watchOptions">Limits of the local watch hub.</param>
     /// <param name="lessorOptions">Options of the local lessor.</param>
     public KvStateMachine(
@@ -37,11 +37,13 @@ public sealed partial class KvStateMachine : IStateMachine
         _options = options ?? KvOptions.Default;
         _bugs = bugs;
         backend ??= new InMemoryMvccBackend();
-        Debug.Assert(backend.CurrentRevision == 1, "the backend must start empty");
+        if (!backend.IsDurable && backend.CurrentRevision != 1)
+            throw new ArgumentException("an in-memory backend must start empty", nameof(backend));
         _store = new KvStore(backend, _options, bugs);
         _sessions = new SessionTable(_options);
         Watches = new WatchHub(backend, watchOptions ?? WatchOptions.Default, bugs);
         Lessor = new Lessor(_store.Leases, lessorOptions ?? LessorOptions.Default);
+        if (backend.IsDurable) LoadDurable();
     }
 
     /// <inheritdoc />
@@ -96,6 +98,7 @@ public sealed partial class KvStateMachine : IStateMachine
         {
             throw new InvalidOperationException($"entry {index} applied out of order (applied {AppliedIndex})");
         }
+        OpenBatch();
         _sessions.ExpireIdle(index);
         byte[] reply = ApplyCommand(index, command);
         AppliedIndex = index;

@@ -63,4 +63,8 @@ internal sealed class RaftBugs
     /// <summary>A leader transfer skips the catch-up: the leader sends TimeoutNow at once, and voters trust the
     /// transfer flag in place of the §5.4.1 up-to-date check ("the leader vouched for it").</summary>
     public bool TransferWithoutCatchup { get; init; }
+
+    /// <summary>The runtime compacts the Raft log up to the applied index even when the state machine's store
+    /// has made less of it durable, so a restart finds entries it must replay already gone.</summary>
+    public bool CompactPastDurableApplied { get; init; }
 }

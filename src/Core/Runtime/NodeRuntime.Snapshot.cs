@@ -25,11 +25,14 @@ public sealed partial class NodeRuntime
     /// </summary>
     private void MaybeSnapshot()
     {
-        if (_compactionInFlight || Raft.AppliedIndex <= Raft.SnapshotIndex || Raft.AppliedIndex > Raft.StableIndex) return;
-        var behind = Raft.AppliedIndex - Raft.SnapshotIndex;
+        // The log is compacted only up to what the state machine has made durable (issue 8 §2).
+        var index = CompactionLimit();
+        if (_compactionInFlight || index <= Raft.SnapshotIndex || index > Raft.StableIndex) return;
+        var behind = index - Raft.SnapshotIndex;
         if (behind < (ulong)_options.SnapshotEntriesThreshold
             && !(behind >= EarlySnapshotEntries && Buggify.Fires(FaultPoint.ForceEarlySnapshot))) return;
-        var index = Raft.AppliedIndex;
+        // The data is the state at the applied index (at or past `index`): a follower installing it skips the
+        // entries it already covers.
         var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };
         var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
         _lastWrite = new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot);

@@ -31,4 +31,5 @@ internal static class MvccSchema
     internal const string CurrentRevision = "current_revision";
     internal const string CompactRevision = "compact_revision";
     internal const string AppliedIndex = "applied_index";
+    internal const string LastLeaseId = "last_lease_id";
 }

@@ -1,0 +1,78 @@
+using Cairn.Core.Kv.Wire;
+using Google.Protobuf;
+
+namespace Cairn.Core.Kv;
+
+/// <summary>The durable-store members of the in-memory backend: it survives nothing, so its batches only
+/// record the applied index, and leases and sessions are kept in ordered maps.</summary>
+public sealed partial class InMemoryMvccBackend
+{
+    private readonly SortedDictionary<long, long> _leases = new();
+    private readonly SortedDictionary<ulong, SessionRecord> _sessions = new();
+
+    /// <inheritdoc />
+    public bool IsDurable => false;
+
+    /// <inheritdoc />
+    public ulong AppliedIndex { get; private set; }
+
+    /// <inheritdoc />
+    /// <remarks>Key and value bytes of every retained revision plus a fixed overhead per revision: the figure a
+    /// store on disk would grow by, maintained as revisions are written, compacted or imported.</remarks>
+    public long SizeBytes { get; private set; }
+
+    /// <summary>Bytes counted per revision besides its key and value (revision numbers, index entry).</summary>
+    public const int RevisionOverheadBytes = 32;
+
+    /// <inheritdoc />
+    public long LastLeaseId { get; private set; }
+
+    /// <inheritdoc />
+    public void BeginBatch()
+    {
+    }
+
+    /// <inheritdoc />
+    public void CommitBatch(ulong appliedIndex)
+    {
+        if (appliedIndex < AppliedIndex) throw new ArgumentOutOfRangeException(nameof(appliedIndex), $"applied index {appliedIndex} goes back from {AppliedIndex}");
+        AppliedIndex = appliedIndex;
+    }
+
+    /// <inheritdoc />
+    public void PutLease(long id, long ttlSeconds) => _leases[id] = ttlSeconds;
+
+    /// <inheritdoc />
+    public void DeleteLease(long id) => _leases.Remove(id);
+
+    /// <inheritdoc />
+    public IReadOnlyList<LeaseRecord> Leases() => _leases.Select(l => new LeaseRecord { ID = l.Key, TTL = l.Value }).ToList();
+
+    /// <inheritdoc />
+    public void PutLastLeaseId(long id) => LastLeaseId = id;
+
+    /// <inheritdoc />
+    public void PutSession(SessionRecord session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        _sessions[session.ClientId] = session.Clone();
+    }
+
+    /// <inheritdoc />
+    public void DeleteSession(ulong clientId) => _sessions.Remove(clientId);
+
+    /// <inheritdoc />
+    public IReadOnlyList<SessionRecord> Sessions() => _sessions.Values.Select(s => s.Clone()).ToList();
+
+    private static long EntryBytes(ByteString key, KeyValue? kv) => key.Length + (kv?.CalculateSize() ?? 0) + RevisionOverheadBytes;
+
+    private void RecountSize()
+    {
+        long bytes = 0;
+        foreach (ByteString key in _index)
+        {
+            foreach (KeyHistory.Entry entry in _histories[key].Entries) bytes += EntryBytes(key, entry.Kv);
+        }
+        SizeBytes = bytes;
+    }
+}
