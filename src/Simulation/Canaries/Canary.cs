@@ -8,7 +8,8 @@ namespace Cairn.Simulation.Canaries;
 /// <param name="Description">What the bug does.</param>
 /// <param name="Raft">The Raft switches it sets.</param>
 /// <param name="Kv">The KV switches it sets (null: none); they act only under the <c>kv</c> workload.</param>
-internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null)
+/// <param name="Store">The KV workload's MVCC store it needs (<c>--store</c>).</param>
+internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null, string Store = "memory")
 {
     /// <summary>The workload that exercises the bug: <c>kv</c> for KV canaries, else <c>register</c>.</summary>
     public string Workload => Kv is null ? "register" : "kv";
@@ -37,6 +38,7 @@ internal static class CanaryCatalog
         new Canary("forward-ack-before-apply", "a follower acknowledges a forwarded proposal when its entry reaches the follower's log, before it is committed and applied", new RaftBugs { ForwardAckBeforeApply = true }),
         new Canary("transfer-without-catchup", "a leader transfer sends TimeoutNow before the target has caught up, and voters trust the transfer flag in place of the §5.4.1 up-to-date check", new RaftBugs { TransferWithoutCatchup = true }),
         new Canary("follower-read-before-readindex", "a follower serves a forwarded linearizable read when the leader answers, before applying up to the read index [--workload kv]", new RaftBugs { FollowerReadBeforeReadIndex = true }, new KvBugs()),
+        new Canary("compact-past-durable-applied", "the runtime compacts the Raft log past the index the state machine's durable store committed, so a restart cannot replay what the store lost [--workload kv --store sqlite]", new RaftBugs { CompactPastDurableApplied = true }, new KvBugs(), "sqlite"),
         Kv("read-without-readindex", "the leader answers linearizable reads from local state without a ReadIndex round", new KvBugs { ReadWithoutReadIndex = true }),
         Kv("follower-linearizable-read", "a follower answers linearizable reads from its own, possibly stale, state", new KvBugs { FollowerLinearizableRead = true }),
         Kv("skip-dedup", "a retried session command is applied again instead of answered from the session cache", new KvBugs { SkipDeduplication = true }),

@@ -27,6 +27,7 @@ public class KvCanaryTests
         { "local-lease-expiry", "ReplicaAgreement" },
         { "snapshot-without-sessions", "ReplicaAgreement" },
         { "follower-read-before-readindex", "Linearizability" },
+        { "compact-past-durable-applied", "AppliedStateDurable" },
     };
 
     [Theory]
@@ -68,7 +69,7 @@ public class KvCanaryTests
             var found = new ConcurrentBag<RunResult>();
             Parallel.For(start, Math.Min(start + Batch, budget + 1), seed =>
             {
-                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Bug = bug, Workload = "kv", Faults = FaultMode.Standard });
+                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Bug = bug, Workload = "kv", Store = CanaryCatalog.Find(bug).Store, Faults = FaultMode.Standard });
                 if (!r.Ok) found.Add(r);
             });
             if (!found.IsEmpty) return found.MinBy(r => r.Seed);

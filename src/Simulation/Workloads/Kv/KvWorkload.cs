@@ -44,6 +44,7 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     /// <summary>Makes each state machine's MVCC backend (<c>--store</c>); null for the in-memory one.</summary>
     public Func<IMvccBackend>? BackendFactory { get; init; }
+    private readonly SortedDictionary<int, IMvccBackend> _durableStores = new();
     private readonly KvOperationDraw _draw;
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
@@ -98,6 +99,24 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <inheritdoc />
     public IStateMachine CreateStateMachine() =>
         new RecordingStateMachine(new KvStateMachine(null, BackendFactory?.Invoke(), null, null, _bugs), OnApplied);
+
+    /// <inheritdoc />
+    /// <remarks>A durable store (<c>--store sqlite</c>) outlives the node's crashes, as its file would: the new
+    /// incarnation gets it back with what the last one did not commit discarded (the crash model).</remarks>
+    public IStateMachine CreateStateMachine(int node)
+    {
+        IMvccBackend? backend;
+        if (_durableStores.TryGetValue(node, out IMvccBackend? kept))
+        {
+            backend = MvccStores.AfterCrash(kept);
+        }
+        else
+        {
+            backend = BackendFactory?.Invoke();
+            if (backend is { IsDurable: true }) _durableStores.Add(node, backend);
+        }
+        return new RecordingStateMachine(new KvStateMachine(null, backend, null, null, _bugs), OnApplied);
+    }
 
     /// <inheritdoc />
     public INodeApplication? CreateApplication(SimNode node)

@@ -26,6 +26,15 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, Action<int, ul
     }
 
     /// <inheritdoc />
+    public bool HasDurableStore => Inner.HasDurableStore;
+
+    /// <inheritdoc />
+    public ulong DurableAppliedIndex => Inner.DurableAppliedIndex;
+
+    /// <inheritdoc />
+    public void PersistApplied() => Inner.PersistApplied();
+
+    /// <inheritdoc />
     public byte[] TakeSnapshot() => Inner.TakeSnapshot();
 
     /// <inheritdoc />
