@@ -22,6 +22,21 @@ public interface IMvccBackend
     /// <summary>The live keys of <paramref name="range"/> as of <paramref name="atRevision"/>, in key order.</summary>
     IEnumerable<KeyValue> Range(KeyRange range, long atRevision);
 
+    /// <summary>At most <paramref name="limit"/> (0: no limit) live keys of <paramref name="range"/> as of
+    /// <paramref name="atRevision"/>, in key order, values left out when <paramref name="keysOnly"/>: the limit
+    /// reaches the store, so a page of a paginated LIST costs O(page) reads.</summary>
+    IEnumerable<KeyValue> Range(KeyRange range, long atRevision, long limit, bool keysOnly);
+
+    /// <summary>The number of live keys of <paramref name="range"/> as of <paramref name="atRevision"/>, counted
+    /// in the store without building the values.</summary>
+    long Count(KeyRange range, long atRevision);
+
+    /// <summary>One page of <see cref="Changes(KeyRange, long, long)"/>: whole revisions from
+    /// <paramref name="fromRevision"/> on, stopping after the revision that brings the page to
+    /// <paramref name="eventsMax"/> events or more. A page with fewer than <paramref name="eventsMax"/> events is
+    /// the last one; the next page starts after the last revision of this one.</summary>
+    IReadOnlyList<MvccChange> Changes(KeyRange range, long fromRevision, long toRevision, int eventsMax);
+
     /// <summary>Every change to keys of <paramref name="range"/> with a revision in
     /// [<paramref name="fromRevision"/>, <paramref name="toRevision"/>], ordered by (revision, sub-revision),
     /// each event carrying its prev_kv when one exists.</summary>
@@ -91,4 +106,25 @@ public interface IMvccBackend
 /// <param name="Revision">The main revision of the write transaction.</param>
 /// <param name="Sub">The position of the change within that transaction.</param>
 /// <param name="Event">The etcd event, prev_kv filled when the key was live before.</param>
-public sealed record MvccChange(long Revision, int Sub, Event Event);
+public sealed record MvccChange(long Revision, int Sub, Event Event)
+{
+    /// <summary>Cuts ordered <paramref name="changes"/> after the revision that brings them to
+    /// <paramref name="eventsMax"/> events (whole revisions only).</summary>
+    public static IReadOnlyList<MvccChange> Page(IReadOnlyList<MvccChange> changes, int eventsMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(eventsMax, 1);
+        int end = 0;
+        while (end < changes.Count && (end < eventsMax || changes[end].Revision == changes[end - 1].Revision)) end++;
+        return end == changes.Count ? changes : changes.Take(end).ToList();
+    }
+
+    /// <summary><paramref name="kv"/> without its value (etcd's keys_only), or itself when it has none.</summary>
+    public static KeyValue WithoutValue(KeyValue kv)
+    {
+        ArgumentNullException.ThrowIfNull(kv);
+        if (kv.Value.IsEmpty) return kv;
+        KeyValue copy = kv.Clone();
+        copy.Value = ByteString.Empty;
+        return copy;
+    }
+}

@@ -64,6 +64,29 @@ public sealed partial class InMemoryMvccBackend
     /// <inheritdoc />
     public IReadOnlyList<SessionRecord> Sessions() => _sessions.Values.Select(s => s.Clone()).ToList();
 
+    /// <inheritdoc />
+    public IEnumerable<KeyValue> Range(KeyRange range, long atRevision, long limit, bool keysOnly)
+    {
+        IEnumerable<KeyValue> kvs = Range(range, atRevision);
+        if (limit > 0) kvs = kvs.Take((int)Math.Min(limit, int.MaxValue));
+        return keysOnly ? kvs.Select(MvccChange.WithoutValue) : kvs;
+    }
+
+    /// <inheritdoc />
+    public long Count(KeyRange range, long atRevision)
+    {
+        long count = 0;
+        foreach (ByteString key in KeysIn(range))
+        {
+            if (_histories[key].At(atRevision) is not null) count++;
+        }
+        return count;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<MvccChange> Changes(KeyRange range, long fromRevision, long toRevision, int eventsMax) =>
+        MvccChange.Page(Changes(range, fromRevision, toRevision), eventsMax);
+
     private static long EntryBytes(ByteString key, KeyValue? kv) => key.Length + (kv?.CalculateSize() ?? 0) + RevisionOverheadBytes;
 
     private void RecountSize()
