@@ -100,6 +100,15 @@ public interface IMvccBackend
 
     /// <summary>Every stored session, by ascending client id.</summary>
     IReadOnlyList<Wire.SessionRecord> Sessions();
+
+    /// <summary>Replaces the stored alarms with <paramref name="alarms"/>.</summary>
+    void PutAlarms(IReadOnlyList<Wire.AlarmMember> alarms);
+
+    /// <summary>The stored alarms, by (member, type).</summary>
+    IReadOnlyList<Wire.AlarmMember> StoredAlarms();
+
+    /// <summary>Gives the space freed by compaction back (etcd's defragmentation); only between apply batches.</summary>
+    void Defragment();
 }
 
 /// <summary>One change of one key: the event at (<paramref name="Revision"/>, <paramref name="Sub"/>).</summary>

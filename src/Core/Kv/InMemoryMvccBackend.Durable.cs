@@ -9,6 +9,7 @@ public sealed partial class InMemoryMvccBackend
 {
     private readonly SortedDictionary<long, long> _leases = new();
     private readonly SortedDictionary<ulong, SessionRecord> _sessions = new();
+    private List<AlarmMember> _alarms = new();
 
     /// <inheritdoc />
     public bool IsDurable => false;
@@ -86,6 +87,22 @@ public sealed partial class InMemoryMvccBackend
     /// <inheritdoc />
     public IReadOnlyList<MvccChange> Changes(KeyRange range, long fromRevision, long toRevision, int eventsMax) =>
         MvccChange.Page(Changes(range, fromRevision, toRevision), eventsMax);
+
+    /// <inheritdoc />
+    public void PutAlarms(IReadOnlyList<AlarmMember> alarms)
+    {
+        ArgumentNullException.ThrowIfNull(alarms);
+        _alarms = alarms.Select(a => a.Clone()).ToList();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AlarmMember> StoredAlarms() => _alarms.Select(a => a.Clone()).ToList();
+
+    /// <inheritdoc />
+    /// <remarks>Nothing to do: memory freed by compaction is already counted out of <see cref="SizeBytes"/>.</remarks>
+    public void Defragment()
+    {
+    }
 
     private static long EntryBytes(ByteString key, KeyValue? kv) => key.Length + (kv?.CalculateSize() ?? 0) + RevisionOverheadBytes;
 

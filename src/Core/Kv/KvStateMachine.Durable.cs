@@ -44,6 +44,7 @@ public sealed partial class KvStateMachine
             else backend.PutSession(session);
         }
         _sessions.Changed!.Clear();
+        PersistAlarms();
         if (backend.LastLeaseId != _store.Leases.LastPickedId) backend.PutLastLeaseId(_store.Leases.LastPickedId);
         backend.CommitBatch(AppliedIndex);
         _batchOpen = false;
@@ -72,6 +73,8 @@ public sealed partial class KvStateMachine
             _store.Leases.Attach(kv.Lease, kv.Key);
         }
         _sessions.Import(backend.Sessions());
+        RestoreAlarms(backend.StoredAlarms());
+        _alarmsChanged = false;
         _store.Leases.Changed = new SortedSet<long>();
         _sessions.Changed = new SortedSet<ulong>();
         AppliedIndex = backend.AppliedIndex;

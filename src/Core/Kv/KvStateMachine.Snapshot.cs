@@ -19,6 +19,7 @@ public sealed partial class KvStateMachine
         snapshot.Keys.AddRange(_store.Backend.Export());
         snapshot.Leases.AddRange(_store.Leases.All.Select(l => new LeaseRecord { ID = l.Id, TTL = l.TtlSeconds }));
         if (!_bugs.SnapshotWithoutSessions) snapshot.Sessions.AddRange(_sessions.Export());
+        snapshot.Alarms.AddRange(Alarms());
         _snapshotIndex = AppliedIndex;
         return snapshot.ToByteArray();
     }
@@ -40,6 +41,7 @@ public sealed partial class KvStateMachine
             _store.Leases.Attach(kv.Lease, kv.Key);
         }
         _sessions.Import(restored.Sessions);
+        RestoreAlarms(restored.Alarms);
         AppliedIndex = restored.AppliedIndex;
         _snapshotIndex = AppliedIndex;
         // A durable store commits the restored state at once, with its applied index.

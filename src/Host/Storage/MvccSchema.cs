@@ -22,6 +22,11 @@ internal static class MvccSchema
             id  INTEGER PRIMARY KEY,
             ttl INTEGER NOT NULL,
             crc INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS mvcc_alarms (
+            member INTEGER NOT NULL,
+            alarm  INTEGER NOT NULL,
+            crc    INTEGER NOT NULL,
+            PRIMARY KEY (member, alarm)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS mvcc_sessions (
             client_id INTEGER PRIMARY KEY,
             record    BLOB    NOT NULL,
