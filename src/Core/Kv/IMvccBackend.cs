@@ -53,6 +53,15 @@ public interface IMvccBackend
     /// value of each key; tombstones at or below it vanish.</summary>
     void Compact(long revision);
 
+    /// <summary>Compaction in bounded slices (etcd's compaction batches): sets <see cref="CompactRevision"/> at
+    /// once, so reads below it are refused from now on, and leaves the revisions it drops to
+    /// <see cref="CompactSlice"/>. A newer compaction restarts the slices with its revision.</summary>
+    void BeginCompact(long revision);
+
+    /// <summary>Drops what the pending compaction drops for at most <paramref name="keysMax"/> keys, in key order
+    /// after the last slice; true when no compaction is pending any more. Reads are the same before and after.</summary>
+    bool CompactSlice(int keysMax);
+
     /// <summary>Every key's retained history, in key order (for snapshots).</summary>
     IEnumerable<Wire.KeyHistoryRecord> Export();
 

@@ -104,6 +104,50 @@ public sealed partial class InMemoryMvccBackend
     {
     }
 
+    /// <summary>The revision a sliced compaction is dropping revisions up to; 0 when none is pending.</summary>
+    private long _compactingTo;
+
+    /// <summary>The last key the sliced compaction finished; null to start at the first key.</summary>
+    private ByteString? _compactedThrough;
+
+    /// <inheritdoc />
+    public void BeginCompact(long revision)
+    {
+        if (revision <= CompactRevision || revision > CurrentRevision)
+            throw new ArgumentOutOfRangeException(nameof(revision), $"compaction to {revision} outside ({CompactRevision}, {CurrentRevision}]");
+        CompactRevision = revision;
+        _compactingTo = revision;
+        _compactedThrough = null;
+    }
+
+    /// <inheritdoc />
+    public bool CompactSlice(int keysMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keysMax, 1);
+        if (_compactingTo == 0) return true;
+        var from = _compactedThrough is null ? ByteString.CopyFrom(0) : ByteString.CopyFrom([.. _compactedThrough.Span, 0]);
+        var keys = KeysIn(KeyRange.From(from, ByteString.CopyFrom(0))).Take(keysMax).ToList();
+        foreach (ByteString key in keys)
+        {
+            KeyHistory history = _histories[key];
+            history.Compact(_compactingTo);
+            if (history.IsEmpty)
+            {
+                _index.Remove(key);
+                _histories.Remove(key);
+            }
+        }
+        if (keys.Count == keysMax)
+        {
+            _compactedThrough = keys[^1];
+            return false;
+        }
+        _compactingTo = 0;
+        _compactedThrough = null;
+        RecountSize();
+        return true;
+    }
+
     private static long EntryBytes(ByteString key, KeyValue? kv) => key.Length + (kv?.CalculateSize() ?? 0) + RevisionOverheadBytes;
 
     private void RecountSize()

@@ -103,6 +103,8 @@ public sealed partial class InMemoryMvccBackend : IMvccBackend
             _histories.Remove(key);
         }
         CompactRevision = revision;
+        _compactingTo = 0;
+        _compactedThrough = null;
         RecountSize();
     }
 
@@ -127,6 +129,8 @@ public sealed partial class InMemoryMvccBackend : IMvccBackend
         _index.Clear();
         _histories.Clear();
         _pendingKeys.Clear();
+        _compactingTo = 0;
+        _compactedThrough = null;
         CurrentRevision = currentRevision;
         CompactRevision = compactRevision;
         foreach (KeyHistoryRecord record in keys)

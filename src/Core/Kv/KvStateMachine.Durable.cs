@@ -50,6 +50,17 @@ public sealed partial class KvStateMachine
         _batchOpen = false;
     }
 
+    /// <summary>Keys one compaction slice visits at most (etcd's compaction batch limit).</summary>
+    public const int CompactionSliceKeysMax = 1_000;
+
+    /// <summary>
+    /// Runs one bounded slice of a pending compaction (at most <see cref="CompactionSliceKeysMax"/> keys); true
+    /// when none is pending any more. A compaction command only sets the compact revision; the node calls this
+    /// between inputs (<c>KvNode.Tick</c>), so a large compaction never stalls the apply loop. Reads and the
+    /// replicated state are the same before and after a slice; with a batch open the slice joins it.
+    /// </summary>
+    public bool CompactSlice() => _store.Backend.CompactSlice(CompactionSliceKeysMax);
+
     /// <summary>Opens the durable store's apply batch unless one is open.</summary>
     private void OpenBatch()
     {

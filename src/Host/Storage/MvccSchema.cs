@@ -37,4 +37,5 @@ internal static class MvccSchema
     internal const string CompactRevision = "compact_revision";
     internal const string AppliedIndex = "applied_index";
     internal const string LastLeaseId = "last_lease_id";
+    internal const string CompactingTo = "compacting_to";
 }

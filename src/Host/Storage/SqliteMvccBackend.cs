@@ -47,6 +47,8 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         CompactRevision = ReadMeta(MvccSchema.CompactRevision) ?? 0;
         AppliedIndex = (ulong)(ReadMeta(MvccSchema.AppliedIndex) ?? 0);
         LastLeaseId = ReadMeta(MvccSchema.LastLeaseId) ?? 0;
+        _compactingTo = ReadMeta(MvccSchema.CompactingTo) ?? 0;
+        _compactedThrough = null; // a restart resumes a pending compaction from the first key (idempotent)
     }
 
     /// <inheritdoc />

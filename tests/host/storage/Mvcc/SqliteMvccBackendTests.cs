@@ -114,6 +114,44 @@ public sealed class SqliteMvccBackendTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(6, 1)]
+    [InlineData(7, 5)]
+    public void A_compaction_in_bounded_slices_ends_where_a_whole_compaction_does_and_reads_never_change(int seed, int keysMax)
+    {
+        var whole = new InMemoryMvccBackend();
+        var sliced = new InMemoryMvccBackend();
+        using var sqlite = new SqliteMvccBackend(Path);
+        RandomHistory(new Random(seed), whole, sliced, sqlite);
+        var all = KeyRange.From(ByteString.CopyFrom(0), ByteString.CopyFrom(0));
+        var to = Math.Min(whole.CurrentRevision, (whole.CompactRevision + whole.CurrentRevision) / 2 + 1);
+        whole.Compact(to);
+        sliced.BeginCompact(to);
+        sqlite.BeginCompact(to);
+        Assert.Equal(to, sliced.CompactRevision);
+        Assert.Equal(to, sqlite.CompactRevision);
+        var slices = 0;
+        bool slicedDone = false, sqliteDone = false;
+        while (!(slicedDone && sqliteDone))
+        {
+            Assert.True(++slices < 1000, "the sliced compaction does not finish");
+            slicedDone = sliced.CompactSlice(keysMax);
+            sqliteDone = sqlite.CompactSlice(keysMax);
+            Assert.Equal(slicedDone, sqliteDone);
+            foreach (var at in new[] { to, Math.Min(to + 7, whole.CurrentRevision), whole.CurrentRevision })
+            {
+                Assert.Equal(whole.Range(all, at), sliced.Range(all, at));
+                Assert.Equal(whole.Range(all, at), sqlite.Range(all, at));
+            }
+            Assert.Equal(whole.Changes(all, to + 1, whole.CurrentRevision), sqlite.Changes(all, to + 1, sqlite.CurrentRevision));
+        }
+        Assert.True(slices > 1);
+        Assert.Equal(whole.Export(), sliced.Export());
+        Assert.Equal(whole.Export(), sqlite.Export());
+        Assert.Equal(whole.SizeBytes, sliced.SizeBytes);
+        Assert.True(sqlite.CompactSlice(keysMax));
+    }
+
     [Fact]
     public void A_range_is_paged_so_a_caller_taking_n_keys_reads_past_every_page_boundary_in_order()
     {
