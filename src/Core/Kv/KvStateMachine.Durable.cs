@@ -27,7 +27,7 @@ public sealed partial class KvStateMachine
     /// <inheritdoc />
     public void PersistApplied()
     {
-        if (!HasDurableStore || AppliedIndex == _store.Backend.AppliedIndex && !_batchOpen) return;
+        if (!HasDurableStore || (AppliedIndex == _store.Backend.AppliedIndex && !_batchOpen)) return;
         OpenBatch();
         IMvccBackend backend = _store.Backend;
         foreach (long id in _store.Leases.Changed!)
