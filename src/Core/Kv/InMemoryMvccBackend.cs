@@ -7,7 +7,7 @@ namespace Cairn.Core.Kv;
 /// The in-memory <see cref="IMvccBackend"/>: a sorted key index plus, per key, an ascending list of
 /// revisions. Point reads are a hash lookup plus a binary search; range reads walk the sorted index.
 /// </summary>
-public sealed class InMemoryMvccBackend : IMvccBackend
+public sealed partial class InMemoryMvccBackend : IMvccBackend
 {
     private readonly SortedSet<ByteString> _index = new(KeyOrder.Instance);
     private readonly Dictionary<ByteString, KeyHistory> _histories = new();
@@ -70,6 +70,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
             _index.Add(key);
         }
         history.Append(CurrentRevision + 1, sub, kv);
+        SizeBytes += EntryBytes(key, kv);
         _pendingKeys.Add(key);
     }
 
@@ -101,6 +102,9 @@ public sealed class InMemoryMvccBackend : IMvccBackend
             _histories.Remove(key);
         }
         CompactRevision = revision;
+        _compactingTo = 0;
+        _compactedThrough = null;
+        RecountSize();
     }
 
     /// <inheritdoc />
@@ -124,6 +128,8 @@ public sealed class InMemoryMvccBackend : IMvccBackend
         _index.Clear();
         _histories.Clear();
         _pendingKeys.Clear();
+        _compactingTo = 0;
+        _compactedThrough = null;
         CurrentRevision = currentRevision;
         CompactRevision = compactRevision;
         foreach (KeyHistoryRecord record in keys)
@@ -136,6 +142,7 @@ public sealed class InMemoryMvccBackend : IMvccBackend
             _histories.Add(record.Key, history);
             _index.Add(record.Key);
         }
+        RecountSize();
     }
 
     private IEnumerable<ByteString> KeysIn(KeyRange range)

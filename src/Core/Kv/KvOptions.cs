@@ -25,6 +25,10 @@ public sealed record KvOptions
     /// <summary>Most exactly-once sessions kept; beyond it the least recently used is evicted.</summary>
     public int SessionsMax { get; init; } = 4096;
 
+    /// <summary>The store size, in bytes, beyond which writes raise the NOSPACE alarm and are refused
+    /// (etcd's --quota-backend-bytes; default 2 GiB).</summary>
+    public long QuotaBackendBytes { get; init; } = 2L * 1024 * 1024 * 1024;
+
     /// <summary>A session idle for more than this many log entries expires.</summary>
     public ulong SessionIdleEntriesMax { get; init; } = 1_000_000;
 }

@@ -14,6 +14,7 @@ public sealed partial class KvStateMachine
                 throw new KvRequestException(KvErrorCode.RequestTooLarge,
                     $"etcdserver: request is too large ({size} > {_options.RequestBytesMax} bytes)");
             }
+            RefuseWhenCapped(command);
             return Dispatch(index, command);
         }
         catch (KvRequestException e)
@@ -45,6 +46,8 @@ public sealed partial class KvStateMachine
             case KvCommand.RequestOneofCase.RegisterSession:
                 ulong clientId = _sessions.Register(index);
                 return new KvResult { RegisterSession = new RegisterSessionResponse { Header = new ResponseHeader { Revision = Revision }, ClientId = clientId } };
+            case KvCommand.RequestOneofCase.Alarm:
+                return new KvResult { Alarm = ApplyAlarm(command.Alarm) };
             default:
                 throw new KvRequestException(KvErrorCode.EmptyCommand, "command carries no request");
         }

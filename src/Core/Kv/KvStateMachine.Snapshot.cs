@@ -19,6 +19,8 @@ public sealed partial class KvStateMachine
         snapshot.Keys.AddRange(_store.Backend.Export());
         snapshot.Leases.AddRange(_store.Leases.All.Select(l => new LeaseRecord { ID = l.Id, TTL = l.TtlSeconds }));
         if (!_bugs.SnapshotWithoutSessions) snapshot.Sessions.AddRange(_sessions.Export());
+        snapshot.Alarms.AddRange(Alarms());
+        _snapshotIndex = AppliedIndex;
         return snapshot.ToByteArray();
     }
 
@@ -26,6 +28,7 @@ public sealed partial class KvStateMachine
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
         KvSnapshot restored = KvSnapshot.Parser.ParseFrom(snapshot);
+        OpenBatch();
         _store.Backend.Import(restored.CurrentRevision, restored.CompactRevision, restored.Keys);
         _store.Leases.Reset(restored.LastLeaseId);
         foreach (LeaseRecord lease in restored.Leases)
@@ -39,7 +42,11 @@ public sealed partial class KvStateMachine
             _store.Leases.Attach(kv.Lease, kv.Key);
         }
         _sessions.Import(restored.Sessions);
+        RestoreAlarms(restored.Alarms);
         AppliedIndex = restored.AppliedIndex;
+        _snapshotIndex = AppliedIndex;
+        // A durable store commits the restored state at once, with its applied index.
+        PersistApplied();
         Lessor.OnRestored();
         Watches.Resync();
     }

@@ -17,9 +17,10 @@ public sealed partial class KvStateMachine : IStateMachine
     private readonly KvStore _store;
     private readonly SessionTable _sessions;
 
-    /// <summary>Creates an empty state machine.</summary>
+    /// <summary>Creates a state machine over <paramref name="backend"/>.</summary>
     /// <param name="options">Replicated limits; identical on every replica. Defaults to <see cref="KvOptions.Default"/>.</param>
-    /// <param name="backend">An empty MVCC backend; defaults to <see cref="InMemoryMvccBackend"/>.</param>
+    /// <param name="backend">The MVCC backend: an empty in-memory one (the default is <see cref="InMemoryMvccBackend"/>),
+    /// or a durable store, whose committed state (data, leases, sessions, applied index) the machine starts from.</param>
     /// <param name="watchOptions">Limits of the local watch hub.</param>
     /// <param name="lessorOptions">Options of the local lessor.</param>
     public KvStateMachine(
@@ -36,7 +37,8 @@ public sealed partial class KvStateMachine : IStateMachine
         _options = options ?? KvOptions.Default;
         _bugs = bugs;
         backend ??= new InMemoryMvccBackend();
-        Invariant.Holds(backend.CurrentRevision == 1, "the backend must start empty");
+        if (!backend.IsDurable && backend.CurrentRevision != 1)
+            throw new ArgumentException("an in-memory backend must start empty", nameof(backend));
         _store = new KvStore(backend, _options, bugs);
         _sessions = new SessionTable(_options);
         Watches = new WatchHub(backend, watchOptions ?? WatchOptions.Default, bugs);
@@ -46,6 +48,7 @@ public sealed partial class KvStateMachine : IStateMachine
             lessorOptions = lessorOptions with { ClockDriftMaxPpm = 0, ExpiryMarginMs = 0 }; // canary: raw local clock
         }
         Lessor = new Lessor(_store.Leases, lessorOptions);
+        if (backend.IsDurable) LoadDurable();
     }
 
     /// <inheritdoc />
@@ -100,6 +103,7 @@ public sealed partial class KvStateMachine : IStateMachine
         {
             throw new InvalidOperationException($"entry {index} applied out of order (applied {AppliedIndex})");
         }
+        OpenBatch();
         _sessions.ExpireIdle(index);
         byte[] reply = ApplyCommand(index, command);
         AppliedIndex = index;

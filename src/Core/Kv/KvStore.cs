@@ -70,7 +70,7 @@ internal sealed partial class KvStore
             throw new KvRequestException(KvErrorCode.FutureRevision,
                 $"mvcc: required revision {request.Revision} is a future revision (current {Backend.CurrentRevision})");
         }
-        Backend.Compact(request.Revision);
+        Backend.BeginCompact(request.Revision); // the revisions go in slices between inputs (KvStateMachine.CompactSlice)
         return new CompactionResponse { Header = Header() };
     }
 

@@ -19,6 +19,10 @@ public sealed class LeaseTable
     /// <summary>The highest id the table picked itself; the next automatic id starts above it.</summary>
     public long LastPickedId { get; private set; }
 
+    /// <summary>Ids of leases added or removed since the store last persisted them; null when the state
+    /// machine has no durable store.</summary>
+    internal SortedSet<long>? Changed { get; set; }
+
     /// <summary>All leases in ascending id order.</summary>
     public IEnumerable<Lease> All => _leases.Values;
 
@@ -47,9 +51,14 @@ public sealed class LeaseTable
     {
         Invariant.Holds(id != 0 && !_leases.ContainsKey(id), "a granted lease id is non-zero and new");
         _leases.Add(id, new Lease(id, ttlSeconds, new SortedSet<ByteString>(KeyOrder.Instance)));
+        Changed?.Add(id);
     }
 
-    internal void Remove(long id) => _leases.Remove(id);
+    internal void Remove(long id)
+    {
+        _leases.Remove(id);
+        Changed?.Add(id);
+    }
 
     internal void Attach(long id, ByteString key)
     {
@@ -68,6 +77,7 @@ public sealed class LeaseTable
 
     internal void Reset(long lastPickedId)
     {
+        Changed?.UnionWith(_leases.Keys);
         _leases.Clear();
         LastPickedId = lastPickedId;
     }

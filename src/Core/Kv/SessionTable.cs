@@ -43,12 +43,23 @@ internal sealed class SessionTable
 
     internal int Count => _sessions.Count;
 
+    /// <summary>Client ids whose session was opened, used, evicted or expired since the store last persisted
+    /// them; null when the state machine has no durable store.</summary>
+    internal SortedSet<ulong>? Changed { get; set; }
+
+    /// <summary>The session of <paramref name="clientId"/> as a record, or null when it is gone.</summary>
+    internal SessionRecord? Find(ulong clientId) =>
+        _sessions.TryGetValue(clientId, out Session? s)
+            ? new SessionRecord { ClientId = clientId, LastSequence = s.LastSequence, LastReply = ByteString.CopyFrom(s.LastReply), LastIndex = s.LastIndex }
+            : null;
+
     /// <summary>Opens a session whose id is the log index of the registering entry.</summary>
     internal ulong Register(ulong index)
     {
         Invariant.Holds(!_sessions.ContainsKey(index), "log indexes are unique");
         _sessions.Add(index, new Session { LastIndex = index });
         _byLastUse.Add((index, index));
+        Changed?.Add(index);
         while (_sessions.Count > _options.SessionsMax)
         {
             Remove(_byLastUse.Min.ClientId);
@@ -84,6 +95,7 @@ internal sealed class SessionTable
         session.LastReply = reply;
         session.LastIndex = index;
         _byLastUse.Add((index, clientId));
+        Changed?.Add(clientId);
     }
 
     /// <summary>Drops sessions idle for more than the limit as of log <paramref name="index"/>.</summary>
@@ -108,12 +120,14 @@ internal sealed class SessionTable
 
     internal void Import(IEnumerable<SessionRecord> records)
     {
+        Changed?.UnionWith(_sessions.Keys);
         _sessions.Clear();
         _byLastUse.Clear();
         foreach (SessionRecord r in records)
         {
             _sessions.Add(r.ClientId, new Session { LastSequence = r.LastSequence, LastReply = r.LastReply.ToByteArray(), LastIndex = r.LastIndex });
             _byLastUse.Add((r.LastIndex, r.ClientId));
+            Changed?.Add(r.ClientId);
         }
     }
 
@@ -122,5 +136,6 @@ internal sealed class SessionTable
         Session session = _sessions[clientId];
         _sessions.Remove(clientId);
         _byLastUse.Remove((session.LastIndex, clientId));
+        Changed?.Add(clientId);
     }
 }

@@ -5,6 +5,10 @@ namespace Cairn.Core.Kv;
 /// <summary>Event delivery: live publication, catch-up from history, compaction cancel, progress.</summary>
 public sealed partial class WatchHub
 {
+    /// <summary>Events one catch-up read takes from the store (whole revisions, so a page may exceed it by the
+    /// rest of one revision, at most a txn's ops).</summary>
+    public const int CatchUpPageEventsMax = 1_000;
+
     /// <summary>Queues an empty response carrying the current revision to every synced watcher that
     /// asked for progress_notify (the runtime calls this periodically, etcd: every 10 minutes).</summary>
     public void NotifyProgress()
@@ -71,13 +75,23 @@ public sealed partial class WatchHub
             CancelCompacted(watcher);
             return;
         }
-        IReadOnlyList<MvccChange> changes = _backend.Changes(watcher.Range, watcher.NextRevision, current);
-        foreach (var revision in changes.GroupBy(c => c.Revision))
+        // Catch-up reads the store one bounded page at a time; a full queue stops it until the watcher drains.
+        long from = watcher.NextRevision;
+        while (true)
         {
-            if (!TryQueue(watcher, revision.Key, revision.Select(c => c.Event)))
+            IReadOnlyList<MvccChange> changes = _backend.Changes(watcher.Range, from, current, CatchUpPageEventsMax);
+            foreach (var revision in changes.GroupBy(c => c.Revision))
             {
-                return;
+                if (!TryQueue(watcher, revision.Key, revision.Select(c => c.Event)))
+                {
+                    return;
+                }
             }
+            if (changes.Count < CatchUpPageEventsMax)
+            {
+                break;
+            }
+            from = changes[^1].Revision + 1;
         }
         watcher.NextRevision = current + 1;
         watcher.Synced = true;

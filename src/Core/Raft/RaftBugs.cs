@@ -89,5 +89,9 @@ internal sealed class RaftBugs
     public bool BreaksSafety => CommitPreviousTermByCount || QuorumOffByOne || NoTruncateOnConflict || CommitBeyondVerified
         || AcceptStaleTerm || DoubleVote || CountDuplicateVotes || CommitIndexRegresses || VoteNotPersisted || AckBeforeSync
         || SkipChecksum || ApplyBeforeDurable || ReentrantInputs || AcceptOutOfOrderCompletion || ReadIndexBeforeTermCommit
-        || FollowerReadBeforeReadIndex || ForwardAckBeforeApply || TransferWithoutCatchup;
+        || FollowerReadBeforeReadIndex || ForwardAckBeforeApply || TransferWithoutCatchup || CompactPastDurableApplied;
+
+    /// <summary>The runtime compacts the Raft log up to the applied index even when the state machine's store
+    /// has made less of it durable, so a restart finds entries it must replay already gone.</summary>
+    public bool CompactPastDurableApplied { get; init; }
 }

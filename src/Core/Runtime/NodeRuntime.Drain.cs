@@ -22,6 +22,7 @@ public sealed partial class NodeRuntime
             Persist(ready);
             AcknowledgeBeforeApply(ready.Entries); // only the forward-ack-before-apply canary acts here
             Apply(ready.CommittedEntries);
+            MaybePersistApplied(tick: false);
             MaybeSnapshot();
             foreach (var read in ready.ReadStates) QueueRead(read);
             foreach (var id in ready.FailedReads) FailRead(id);

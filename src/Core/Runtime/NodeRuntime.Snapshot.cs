@@ -28,12 +28,15 @@ public sealed partial class NodeRuntime
     /// </summary>
     private void MaybeSnapshot()
     {
-        if (_compactionInFlight || Raft.AppliedIndex <= Raft.SnapshotIndex || Raft.AppliedIndex > Raft.StableIndex) return;
-        var behind = Raft.AppliedIndex - Raft.SnapshotIndex;
+        // The log is compacted only up to what the state machine has made durable (issue 8 §2).
+        var index = CompactionLimit();
+        if (_compactionInFlight || index <= Raft.SnapshotIndex || index > Raft.StableIndex) return;
+        var behind = index - Raft.SnapshotIndex;
         if (behind < (ulong)_options.SnapshotEntriesThreshold && Raft.RetainedLogBytes <= _options.RetainedLogBytesMax
             && !(behind >= EarlySnapshotEntries && Buggify.Fires(FaultPoint.ForceEarlySnapshot))) return;
-        var index = Raft.AppliedIndex;
         Invariant.Holds(index <= Raft.StableIndex && index <= Raft.CommitIndex, "a compaction snapshot at {0} is durable and committed (stable {1})", index, Raft.StableIndex);
+        // The data is the state at the applied index (at or past `index`): a follower installing it skips the
+        // entries it already covers.
         var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };
         var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
         EnqueueWrite(new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot));

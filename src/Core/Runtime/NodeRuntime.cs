@@ -44,9 +44,8 @@ public sealed partial class NodeRuntime
         _options = options;
         _proposalKeyBase = DrawProposalKeyBase(random);
         var durable = disk.Load();
-        // Raft §7: the state machine starts from the durable snapshot; the entries after it are replayed.
-        if (durable.Snapshot is { Index: > 0 } snapshot && snapshot.Index > stateMachine.AppliedIndex)
-            stateMachine.RestoreSnapshot(snapshot.Data.Span);
+        // Raft §7: the state machine starts from the durable snapshot or its own durable store; the entries after it are replayed.
+        RecoverStateMachine(durable);
         Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs, durable.Snapshot);
         Raft.SetApplied(stateMachine.AppliedIndex);
         Drain();
@@ -83,6 +82,7 @@ public sealed partial class NodeRuntime
         ReleaseDelayed();
         ExpireProposals();
         Raft.Tick();
+        MaybePersistApplied(tick: true);
         Drain();
     }
 

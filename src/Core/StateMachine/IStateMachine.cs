@@ -21,4 +21,29 @@ public interface IStateMachine
 
     /// <summary>Replaces the whole state with a snapshot produced by <see cref="TakeSnapshot"/>.</summary>
     void RestoreSnapshot(ReadOnlySpan<byte> snapshot);
+
+    /// <summary>
+    /// True when the state machine keeps its state in a store of its own that survives a restart up to
+    /// <see cref="DurableAppliedIndex"/> (the SQLite MVCC store). The runtime then compacts the Raft log only
+    /// up to that index and, on restart, replays the entries after it instead of rebuilding from a snapshot.
+    /// False (the default) when only the Raft snapshots make the state durable.
+    /// </summary>
+    bool HasDurableStore => false;
+
+    /// <summary>
+    /// The index up to which the state is durable: for a durable store its committed applied index (written
+    /// atomically with the data it covers); otherwise the index the last snapshot covered (taken or restored).
+    /// Never above <see cref="AppliedIndex"/>. The default suits a state machine without a durable store that
+    /// does not track its snapshots: the runtime never reads it for such a machine.
+    /// </summary>
+    ulong DurableAppliedIndex => 0;
+
+    /// <summary>
+    /// Makes everything applied so far durable (commits the store's open apply batch, with the applied index
+    /// in the same transaction). The runtime calls it only when every applied entry is durable in its own log.
+    /// A no-op without a durable store.
+    /// </summary>
+    void PersistApplied()
+    {
+    }
 }

@@ -22,6 +22,11 @@ internal static class MvccSchema
             id  INTEGER PRIMARY KEY,
             ttl INTEGER NOT NULL,
             crc INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS mvcc_alarms (
+            member INTEGER NOT NULL,
+            alarm  INTEGER NOT NULL,
+            crc    INTEGER NOT NULL,
+            PRIMARY KEY (member, alarm)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS mvcc_sessions (
             client_id INTEGER PRIMARY KEY,
             record    BLOB    NOT NULL,
@@ -31,4 +36,6 @@ internal static class MvccSchema
     internal const string CurrentRevision = "current_revision";
     internal const string CompactRevision = "compact_revision";
     internal const string AppliedIndex = "applied_index";
+    internal const string LastLeaseId = "last_lease_id";
+    internal const string CompactingTo = "compacting_to";
 }

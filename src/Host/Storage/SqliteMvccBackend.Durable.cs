@@ -54,6 +54,43 @@ public sealed partial class SqliteMvccBackend
         CommitUnlessBatched();
     }
 
+    /// <inheritdoc />
+    public void PutAlarms(IReadOnlyList<AlarmMember> alarms)
+    {
+        ArgumentNullException.ThrowIfNull(alarms);
+        EnsureTransaction();
+        Bind("DELETE FROM mvcc_alarms").ExecuteNonQuery();
+        foreach (var alarm in alarms)
+        {
+            Bind("INSERT INTO mvcc_alarms (member, alarm, crc) VALUES ($0, $1, $2)", (long)alarm.MemberID, (long)alarm.Alarm,
+                RecordChecksum.OfPair("alarm", (long)alarm.MemberID, (long)alarm.Alarm)).ExecuteNonQuery();
+        }
+        CommitUnlessBatched();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<AlarmMember> StoredAlarms()
+    {
+        var alarms = new List<AlarmMember>();
+        using var reader = Bind("SELECT member, alarm, crc FROM mvcc_alarms ORDER BY member, alarm").ExecuteReader();
+        while (reader.Read())
+        {
+            var (member, alarm) = (reader.GetInt64(0), reader.GetInt64(1));
+            if (RecordChecksum.OfPair("alarm", member, alarm) != reader.GetInt64(2)) throw Corrupt($"alarm {alarm} of member {member} fails its checksum");
+            alarms.Add(new AlarmMember { MemberID = (ulong)member, Alarm = (AlarmType)alarm });
+        }
+        return alarms;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>SQLite's <c>VACUUM</c>: rewrites the database without its free pages, so <see cref="SizeBytes"/>
+    /// drops by what compaction freed. Refused while a transaction (an apply batch) is open.</remarks>
+    public void Defragment()
+    {
+        if (_inTransaction) throw new InvalidOperationException("defragmentation needs the apply batch committed first");
+        SqliteFiles.Execute(_connection, "VACUUM");
+    }
+
     /// <summary>Every stored session, by client id.</summary>
     public IReadOnlyList<SessionRecord> Sessions()
     {

@@ -46,6 +46,51 @@ public sealed partial class SqliteMvccBackend
         }
     }
 
+    /// <inheritdoc />
+    public IEnumerable<KeyValue> Range(KeyRange range, long atRevision, long limit, bool keysOnly)
+    {
+        IEnumerable<KeyValue> kvs = Range(range, atRevision);
+        if (limit > 0) kvs = kvs.Take((int)Math.Min(limit, int.MaxValue));
+        return keysOnly ? kvs.Select(MvccChange.WithoutValue) : kvs;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One query: per key of the range, whether its latest revision at or below the read revision is
+    /// live. No value leaves SQLite.</remarks>
+    public long Count(KeyRange range, long atRevision)
+    {
+        if (range.IsSingleKey) return Get(range.Start, atRevision) is null ? 0 : 1;
+        if (range.IsEmpty) return 0;
+        var upper = range.End is null ? "" : " AND k.key < $2";
+        var sql = $"""
+            SELECT count(*) FROM mvcc_keys k WHERE k.key >= $1{upper} AND (SELECT r.kv IS NOT NULL FROM mvcc_revisions r
+              WHERE r.key = k.key AND r.main <= $0 ORDER BY r.main DESC LIMIT 1)
+            """;
+        var values = new List<object?> { atRevision, range.Start.ToByteArray() };
+        if (range.End is not null) values.Add(range.End.ToByteArray());
+        return (long)Bind(sql, values.ToArray()).ExecuteScalar()!;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Reads the revision index in (revision, sub) order and stops at the first revision boundary after
+    /// <paramref name="eventsMax"/> events: a page costs O(page + skipped changes of other keys).</remarks>
+    public IReadOnlyList<MvccChange> Changes(KeyRange range, long fromRevision, long toRevision, int eventsMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(eventsMax, 1);
+        var rows = new List<RevisionRow>();
+        using (var reader = Bind("SELECT key, main, sub, kv, crc FROM mvcc_revisions WHERE main BETWEEN $0 AND $1 ORDER BY main, sub",
+                   fromRevision, toRevision).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var row = ReadRevision(reader);
+                if (rows.Count >= eventsMax && row.Main != rows[^1].Main) break;
+                if (range.Contains(ByteString.CopyFrom(row.Key))) rows.Add(row);
+            }
+        }
+        return rows.Select(row => new MvccChange(row.Main, row.Sub, ToEvent(row, Before(row.Key, row.Main)))).ToList();
+    }
+
     private List<RevisionRow> RangePage(KeyRange range, long atRevision, byte[]? after)
     {
         var lower = after is null ? "k.key >= $1" : "k.key > $1";

@@ -45,8 +45,67 @@ public sealed partial class SqliteMvccBackend
             """, revision).ExecuteNonQuery();
         Bind("DELETE FROM mvcc_keys WHERE NOT EXISTS (SELECT 1 FROM mvcc_revisions r WHERE r.key = mvcc_keys.key)").ExecuteNonQuery();
         WriteMeta(MvccSchema.CompactRevision, revision);
+        WriteMeta(MvccSchema.CompactingTo, 0);
         CompactRevision = revision;
+        _compactingTo = 0;
+        _compactedThrough = null;
         CommitUnlessBatched();
+    }
+
+    /// <summary>The revision a sliced compaction is dropping revisions up to (stored in the meta, so a restart
+    /// resumes it); 0 when none is pending.</summary>
+    private long _compactingTo;
+
+    /// <summary>The last key the sliced compaction finished (memory only); null to start at the first key.</summary>
+    private byte[]? _compactedThrough;
+
+    /// <inheritdoc />
+    public void BeginCompact(long revision)
+    {
+        if (revision <= CompactRevision || revision > CurrentRevision)
+            throw new ArgumentOutOfRangeException(nameof(revision), $"compaction to {revision} outside ({CompactRevision}, {CurrentRevision}]");
+        EnsureTransaction();
+        WriteMeta(MvccSchema.CompactRevision, revision);
+        WriteMeta(MvccSchema.CompactingTo, revision);
+        CompactRevision = revision;
+        _compactingTo = revision;
+        _compactedThrough = null;
+        CommitUnlessBatched();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One keyset page of <c>mvcc_keys</c> after the last slice, then the compaction's <c>DELETE</c>
+    /// restricted to those keys: a slice costs O(<paramref name="keysMax"/> keys and their revisions).</remarks>
+    public bool CompactSlice(int keysMax)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keysMax, 1);
+        if (_compactingTo == 0) return true;
+        EnsureTransaction();
+        var keys = new List<byte[]>();
+        var sql = _compactedThrough is null ? "SELECT key FROM mvcc_keys ORDER BY key LIMIT $0" : "SELECT key FROM mvcc_keys WHERE key > $1 ORDER BY key LIMIT $0";
+        using (var reader = (_compactedThrough is null ? Bind(sql, keysMax) : Bind(sql, keysMax, _compactedThrough)).ExecuteReader())
+            while (reader.Read()) keys.Add((byte[])reader.GetValue(0));
+        if (keys.Count > 0)
+        {
+            var lower = _compactedThrough is null ? "" : "key > $2 AND ";
+            var values = new List<object?> { _compactingTo, keys[^1] };
+            if (_compactedThrough is not null) values.Add(_compactedThrough);
+            Bind($"""
+                DELETE FROM mvcc_revisions WHERE {lower}key <= $1 AND main <= $0 AND (kv IS NULL OR main <
+                    (SELECT max(p.main) FROM mvcc_revisions p WHERE p.key = mvcc_revisions.key AND p.main <= $0))
+                """, values.ToArray()).ExecuteNonQuery();
+            var emptied = $"DELETE FROM mvcc_keys WHERE {(_compactedThrough is null ? "" : "key > $1 AND ")}key <= $0 AND NOT EXISTS (SELECT 1 FROM mvcc_revisions r WHERE r.key = mvcc_keys.key)";
+            (_compactedThrough is null ? Bind(emptied, keys[^1]) : Bind(emptied, keys[^1], _compactedThrough)).ExecuteNonQuery();
+        }
+        var done = keys.Count < keysMax;
+        _compactedThrough = done ? null : keys[^1];
+        if (done)
+        {
+            WriteMeta(MvccSchema.CompactingTo, 0);
+            _compactingTo = 0;
+        }
+        CommitUnlessBatched();
+        return done;
     }
 
     /// <inheritdoc />
@@ -64,6 +123,9 @@ public sealed partial class SqliteMvccBackend
         }
         WriteMeta(MvccSchema.CurrentRevision, currentRevision);
         WriteMeta(MvccSchema.CompactRevision, compactRevision);
+        WriteMeta(MvccSchema.CompactingTo, 0);
+        _compactingTo = 0;
+        _compactedThrough = null;
         CurrentRevision = currentRevision;
         CompactRevision = compactRevision;
         CommitUnlessBatched();

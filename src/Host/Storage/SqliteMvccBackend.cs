@@ -46,6 +46,9 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         CurrentRevision = ReadMeta(MvccSchema.CurrentRevision) ?? 1;
         CompactRevision = ReadMeta(MvccSchema.CompactRevision) ?? 0;
         AppliedIndex = (ulong)(ReadMeta(MvccSchema.AppliedIndex) ?? 0);
+        LastLeaseId = ReadMeta(MvccSchema.LastLeaseId) ?? 0;
+        _compactingTo = ReadMeta(MvccSchema.CompactingTo) ?? 0;
+        _compactedThrough = null; // a restart resumes a pending compaction from the first key (idempotent)
     }
 
     /// <inheritdoc />
@@ -56,6 +59,35 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
 
     /// <summary>The Raft index the stored data covers: written in the same transaction as the data.</summary>
     public ulong AppliedIndex { get; private set; }
+
+    /// <inheritdoc />
+    /// <remarks>Always true, also for <c>":memory:"</c>: the simulator keeps such a store across a simulated
+    /// crash and discards what was not committed (<see cref="DiscardUncommitted"/>).</remarks>
+    public bool IsDurable => true;
+
+    /// <inheritdoc />
+    public long LastLeaseId { get; private set; }
+
+    /// <inheritdoc />
+    public void PutLastLeaseId(long id)
+    {
+        EnsureTransaction();
+        WriteMeta(MvccSchema.LastLeaseId, id);
+        LastLeaseId = id;
+        CommitUnlessBatched();
+    }
+
+    /// <summary>
+    /// What a crash does to the store: the open transaction (an uncommitted apply batch) is rolled back and
+    /// the in-memory view is reloaded from what was committed. The simulator calls it when a node restarts
+    /// over a store kept across its simulated crash.
+    /// </summary>
+    public void DiscardUncommitted()
+    {
+        if (_inTransaction) SqliteFiles.Execute(_connection, "ROLLBACK");
+        _inTransaction = _inBatch = false;
+        LoadMeta();
+    }
 
     /// <summary>Canary for the crash test: <see cref="CommitBatch"/> commits the data first and writes the
     /// applied index in a second transaction, so a crash between them leaves data ahead of the index.</summary>

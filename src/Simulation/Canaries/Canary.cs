@@ -8,7 +8,8 @@ namespace Cairn.Simulation.Canaries;
 /// <param name="Description">What the bug does.</param>
 /// <param name="Raft">The Raft switches it sets.</param>
 /// <param name="Kv">The KV switches it sets (null: none); they act only under the <c>kv</c> workload.</param>
-internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null)
+/// <param name="Store">The KV workload's MVCC store it needs (<c>--store</c>).</param>
+internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null, string Store = "memory")
 {
     /// <summary>The workload that exercises the bug: <c>kv</c> for KV canaries, else <c>register</c>.</summary>
     public string Workload => Kv is null ? "register" : "kv";
@@ -42,6 +43,7 @@ internal static class CanaryCatalog
         new Canary("reentrant-apply-skip", "the runtime carries out an input that arrives from inside an output handler at once, mid-Ready, so applies are skipped or reordered (seen with disks that complete inside Submit and synchronous networks)", new RaftBugs { ReentrantInputs = true }),
         new Canary("accept-out-of-order-completion", "the runtime takes any disk completion as the oldest pending write's, and the disk completes syncs out of order, so acknowledgements leave for writes that are not durable", new RaftBugs { AcceptOutOfOrderCompletion = true }),
         new Canary("readindex-before-term-commit", "a new leader serves ReadIndex before it has committed an entry of its own term (Raft thesis §6.4) [--workload kv]", new RaftBugs { ReadIndexBeforeTermCommit = true }, KvBugs.None),
+        new Canary("compact-past-durable-applied", "the runtime compacts the Raft log past the index the state machine's durable store committed, so a restart cannot replay what the store lost [--workload kv --store sqlite]", new RaftBugs { CompactPastDurableApplied = true }, new KvBugs(), "sqlite"),
         Kv("read-without-readindex", "the leader answers linearizable reads from local state without a ReadIndex round", new KvBugs { ReadWithoutReadIndex = true }),
         Kv("follower-linearizable-read", "a follower answers linearizable reads from its own, possibly stale, state", new KvBugs { FollowerLinearizableRead = true }),
         Kv("skip-dedup", "a retried session command is applied again instead of answered from the session cache", new KvBugs { SkipDeduplication = true }),

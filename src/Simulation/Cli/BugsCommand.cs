@@ -53,7 +53,7 @@ internal static class BugsCommand
             var found = new List<RunResult>();
             Parallel.For(start, Math.Min(start + batch, budget + 1), new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
             {
-                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Faults = FaultMode.Swarm, Bug = canary.Name, Workload = canary.Workload });
+                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Faults = FaultMode.Swarm, Bug = canary.Name, Workload = canary.Workload, Store = canary.Store });
                 if (!r.Ok) lock (found) found.Add(r);
             });
             if (found.Count > 0)

@@ -27,7 +27,7 @@ internal sealed class CommonOptions
     public Option<string?> Without { get; } = new("--without") { Description = "Fault kinds to leave out, comma-separated: " + string.Join(",", FaultKindNames.Singles.Select(FaultKindNames.Name)) + "." };
     public Option<string?> Bug { get; } = new("--bug") { Description = "Switch on a canary (see `bugs`)." };
     public Option<string> Workload { get; } = new("--workload") { Description = "Workload: " + string.Join(" | ", Simulator.Workloads) + ".", DefaultValueFactory = _ => "register" };
-    public Option<string> Store { get; } = new("--store") { Description = "MVCC store of the kv workload: memory | sqlite.", DefaultValueFactory = _ => "memory" };
+    public Option<string> Store { get; } = new("--store") { Description = "MVCC store of the kv workload: memory | sqlite (durable: survives simulated crashes up to its last batch commit).", DefaultValueFactory = _ => "memory" };
     public Option<int> Clients { get; } = new("--clients") { Description = $"Simulated clients (1-{ClientsMax}).", DefaultValueFactory = _ => 5 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print exactly one JSON object on stdout." };
     public Option<bool> AcceptUnknown { get; } = new("--accept-unknown") { Description = "Let a run pass when the linearizability search gives up (verdict unknown); by default that fails it." };

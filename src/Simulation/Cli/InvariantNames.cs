@@ -12,7 +12,7 @@ internal static class InvariantNames
     /// <summary>Every invariant name, sorted.</summary>
     public static IReadOnlyList<string> All { get; } = new[]
     {
-        "AcknowledgedCommandCommitted", "ApplyOnlyDurable", "Bounded", "CommitMonotonic", "CommittedEntryDurable",
+        "AcknowledgedCommandCommitted", "AppliedStateDurable", "ApplyOnlyDurable", "Bounded", "CommitMonotonic", "CommittedEntryDurable",
         "CommittedPrefixAgreement", "ElectionSafety", "LeaderCommitsCurrentTerm", "LeaderCompleteness", "LeaderHasQuorumOfVotes",
         "Linearizability", "Liveness", "LogMatching", "NodePanic", "ReplicaAgreement", "Session", "VoteOncePerTerm", "WatchStream",
         "DurableStateRecovered", "LeaseExpiry", "LinearizabilityUnknown", "ReadReplyApplied",

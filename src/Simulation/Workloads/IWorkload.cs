@@ -22,6 +22,10 @@ public interface IWorkload
     /// <summary>A fresh state machine for a starting node.</summary>
     IStateMachine CreateStateMachine();
 
+    /// <summary>The state machine for an incarnation of node <paramref name="node"/>: a workload whose state
+    /// machines keep a durable store hands the new incarnation the store its last one committed.</summary>
+    IStateMachine CreateStateMachine(int node) => CreateStateMachine();
+
     /// <summary>Schedules the clients' first actions.</summary>
     void Start(SimWorld world);
 

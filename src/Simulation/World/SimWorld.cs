@@ -147,12 +147,19 @@ public sealed partial class SimWorld
         var options = WithLargeValueLimits(new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote, AppendEntriesMax = Limits.AppendEntriesMax ?? new RaftOptions { Id = 1, Peers = [1] }.AppendEntriesMax });
         var random = SimRandom.Derive(Options.Seed ^ (ulong)node.Incarnation * 7919, $"raft-{node.Id}");
         var sink = new ReplyRoute(this, node.Id);
-        var sm = Workload.CreateStateMachine();
+        var sm = Workload.CreateStateMachine(node.Id);
         node.Disk.OnSubmit = id => OnSubmitted(node, id);
         _groupInFlight[node.Id] = _groupNext[node.Id] = 0;
         try
         {
             node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs) { Buggify = _buggify }, sm);
+        }
+        catch (DurableStateLostException e)
+        {
+            // Not a disk fault: the runtime compacted its log past what the state machine's store made durable.
+            node.Crash();
+            Violations.Report("AppliedStateDurable", $"node {node.Id} lost applied state across a restart: {e.Message}", node.Id);
+            return;
         }
         catch (InvalidDataException e)
         {

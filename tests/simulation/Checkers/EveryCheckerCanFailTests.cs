@@ -60,6 +60,24 @@ public class EveryCheckerCanFailTests
         Assert.Fail($"{invariant} never fired for canary {bug} (muted: {muted}) in {SeedBudget} swarm seeds");
     }
 
+    /// <summary>Issue 8 §2: a restart never loses applied state of a durable state-machine store. The canary
+    /// compacts the log past the store's durable applied index; a node restarting after that must be caught.</summary>
+    [Fact]
+    public void AppliedStateDurable_FiresOnItsOwn()
+    {
+        for (var start = 1; start <= SeedBudget; start += 8)
+        {
+            var hits = new System.Collections.Concurrent.ConcurrentBag<ulong>();
+            Parallel.For(start, start + 8, seed =>
+            {
+                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Faults = FaultMode.Swarm, Bug = "compact-past-durable-applied", Workload = "kv", Store = "sqlite" });
+                if (r.FirstInvariant == "AppliedStateDurable") hits.Add((ulong)seed);
+            });
+            if (!hits.IsEmpty) return;
+        }
+        Assert.Fail($"AppliedStateDurable never fired for canary compact-past-durable-applied in {SeedBudget} swarm seeds (--store sqlite)");
+    }
+
     [Fact]
     public void NodePanic_AnExceptionInsideANodeIsAViolationWithItsSeed()
     {

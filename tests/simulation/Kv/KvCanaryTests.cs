@@ -33,6 +33,7 @@ public class KvCanaryTests
         { "read-reply-ahead", "ReadReplyApplied" },
         { "admit-pending-request-id", "RequestId" },
         { "readindex-before-term-commit", "Linearizability" },
+        { "compact-past-durable-applied", "AppliedStateDurable" },
     };
 
     [Theory]
@@ -74,7 +75,7 @@ public class KvCanaryTests
             var found = new ConcurrentBag<RunResult>();
             Parallel.For(start, Math.Min(start + Batch, budget + 1), seed =>
             {
-                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Bug = bug, Workload = "kv", Faults = FaultMode.Standard });
+                var r = Simulator.Run(new RunOptions { Seed = (ulong)seed, Bug = bug, Workload = "kv", Store = CanaryCatalog.Find(bug).Store, Faults = FaultMode.Standard });
                 if (!r.Ok) found.Add(r);
             });
             if (!found.IsEmpty) return found.MinBy(r => r.Seed);

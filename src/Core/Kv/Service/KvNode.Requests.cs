@@ -86,6 +86,10 @@ public sealed partial class KvNode
         {
             return;
         }
+        if (!AdmitQuota(requestId, command))
+        {
+            return;
+        }
         command.ClientId = session.ClientId;
         command.Sequence = session.Sequence;
         var bytes = command.ToByteArray();

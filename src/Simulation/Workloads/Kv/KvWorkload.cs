@@ -52,6 +52,7 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <summary>kv-large: values are padded to 4–64 KiB on the wire (<see cref="LargeValues"/>).</summary>
     private readonly bool _largeValues;
     private readonly RunLimits _limits;
+    private readonly SortedDictionary<int, IMvccBackend> _durableStores = new();
     private readonly KvOperationDraw _draw;
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
@@ -125,6 +126,24 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     {
         PendingResponsesMax = _limits.WatchPendingResponsesMax ?? WatchOptions.Default.PendingResponsesMax,
     };
+
+    /// <inheritdoc />
+    /// <remarks>A durable store (<c>--store sqlite</c>) outlives the node's crashes, as its file would: the new
+    /// incarnation gets it back with what the last one did not commit discarded (the crash model).</remarks>
+    public IStateMachine CreateStateMachine(int node)
+    {
+        IMvccBackend? backend;
+        if (_durableStores.TryGetValue(node, out IMvccBackend? kept))
+        {
+            backend = MvccStores.AfterCrash(kept);
+        }
+        else
+        {
+            backend = BackendFactory?.Invoke();
+            if (backend is { IsDurable: true }) _durableStores.Add(node, backend);
+        }
+        return new RecordingStateMachine(new KvStateMachine(KvOptions, backend, WatchOptions, null, _bugs), this);
+    }
 
     /// <inheritdoc />
     public INodeApplication? CreateApplication(SimNode node)

@@ -10,13 +10,21 @@ public static class MvccStores
     public static IReadOnlyList<string> Names { get; } = new[] { "memory", "sqlite" };
 
     /// <summary>A factory of empty backends for <paramref name="name"/>: <c>memory</c> is
-    /// <see cref="InMemoryMvccBackend"/>, <c>sqlite</c> is <see cref="SqliteMvccBackend"/> on an in-memory SQLite
-    /// database (one per state machine; a simulated restart rebuilds it from the snapshot and log, as it does
-    /// the in-memory store, so the simulator's crash model still decides what survives).</summary>
+    /// <see cref="InMemoryMvccBackend"/> (rebuilt from the Raft snapshot and log at every restart),
+    /// <c>sqlite</c> is a durable <see cref="SqliteMvccBackend"/> on an in-memory SQLite database, one per node,
+    /// kept across the node's simulated crashes (<see cref="AfterCrash"/>).</summary>
     public static Func<IMvccBackend> Factory(string name) => name switch
     {
         "memory" => static () => new InMemoryMvccBackend(),
         "sqlite" => static () => new SqliteMvccBackend(":memory:"),
         _ => throw new ArgumentException($"unknown store '{name}'; known: {string.Join(", ", Names)}"),
     };
+
+    /// <summary>The crash model of a durable store: what its last batch commit made durable survives, the
+    /// open batch is lost.</summary>
+    internal static IMvccBackend AfterCrash(IMvccBackend store)
+    {
+        if (store is SqliteMvccBackend sqlite) sqlite.DiscardUncommitted();
+        return store;
+    }
 }

@@ -35,6 +35,14 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, KvWorkload wor
     }
 
     /// <inheritdoc />
+    public bool HasDurableStore => Inner.HasDurableStore;
+
+    /// <inheritdoc />
+    public ulong DurableAppliedIndex => Inner.DurableAppliedIndex;
+
+    /// <inheritdoc />
+    public void PersistApplied() => Inner.PersistApplied();
+
     public byte[] TakeSnapshot()
     {
         workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot taken");

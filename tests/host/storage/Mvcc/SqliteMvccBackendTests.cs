@@ -69,6 +69,89 @@ public sealed class SqliteMvccBackendTests : IDisposable
         Assert.Equal(reference.Export(), sqlite.Export());
     }
 
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Pushed_down_limit_keys_only_count_and_change_pages_match_the_in_memory_reference(int seed)
+    {
+        var reference = new InMemoryMvccBackend();
+        using var sqlite = new SqliteMvccBackend(Path);
+        RandomHistory(new Random(seed), reference, sqlite);
+        var all = KeyRange.From(ByteString.CopyFrom(0), ByteString.CopyFrom(0));
+        var ranges = new[] { all, KeyRange.From(K(5), K(17)), KeyRange.From(K(3), ByteString.Empty), KeyRange.From(K(9), ByteString.Empty) };
+        for (var at = reference.CompactRevision; at <= reference.CurrentRevision; at += 11)
+        {
+            foreach (var range in ranges)
+            {
+                Assert.Equal(reference.Range(range, at).LongCount(), sqlite.Count(range, at));
+                Assert.Equal(reference.Count(range, at), sqlite.Count(range, at));
+                foreach (var limit in new long[] { 0, 1, 3, 1000 })
+                {
+                    Assert.Equal(reference.Range(range, at, limit, keysOnly: true), sqlite.Range(range, at, limit, keysOnly: true));
+                    Assert.Equal(reference.Range(range, at, limit, keysOnly: false), sqlite.Range(range, at, limit, keysOnly: false));
+                }
+            }
+        }
+        Assert.All(sqlite.Range(all, sqlite.CurrentRevision, 0, keysOnly: true), kv => Assert.True(kv.Value.IsEmpty));
+        var whole = reference.Changes(all, reference.CompactRevision + 1, reference.CurrentRevision);
+        foreach (var eventsMax in new[] { 1, 2, 7, 100_000 })
+        {
+            // Page by page, the whole change list comes back in order; no revision is split between pages.
+            foreach (IMvccBackend store in new IMvccBackend[] { reference, sqlite })
+            {
+                var paged = new List<MvccChange>();
+                var from = store.CompactRevision + 1;
+                while (true)
+                {
+                    var page = store.Changes(all, from, store.CurrentRevision, eventsMax);
+                    paged.AddRange(page);
+                    if (page.Count < eventsMax) break;
+                    Assert.True(page.Count < eventsMax + 4, "a page exceeds its bound by more than one revision");
+                    from = page[^1].Revision + 1;
+                }
+                Assert.Equal(whole, paged);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(6, 1)]
+    [InlineData(7, 5)]
+    public void A_compaction_in_bounded_slices_ends_where_a_whole_compaction_does_and_reads_never_change(int seed, int keysMax)
+    {
+        var whole = new InMemoryMvccBackend();
+        var sliced = new InMemoryMvccBackend();
+        using var sqlite = new SqliteMvccBackend(Path);
+        RandomHistory(new Random(seed), whole, sliced, sqlite);
+        var all = KeyRange.From(ByteString.CopyFrom(0), ByteString.CopyFrom(0));
+        var to = Math.Min(whole.CurrentRevision, (whole.CompactRevision + whole.CurrentRevision) / 2 + 1);
+        whole.Compact(to);
+        sliced.BeginCompact(to);
+        sqlite.BeginCompact(to);
+        Assert.Equal(to, sliced.CompactRevision);
+        Assert.Equal(to, sqlite.CompactRevision);
+        var slices = 0;
+        bool slicedDone = false, sqliteDone = false;
+        while (!(slicedDone && sqliteDone))
+        {
+            Assert.True(++slices < 1000, "the sliced compaction does not finish");
+            slicedDone = sliced.CompactSlice(keysMax);
+            sqliteDone = sqlite.CompactSlice(keysMax);
+            Assert.Equal(slicedDone, sqliteDone);
+            foreach (var at in new[] { to, Math.Min(to + 7, whole.CurrentRevision), whole.CurrentRevision })
+            {
+                Assert.Equal(whole.Range(all, at), sliced.Range(all, at));
+                Assert.Equal(whole.Range(all, at), sqlite.Range(all, at));
+            }
+            Assert.Equal(whole.Changes(all, to + 1, whole.CurrentRevision), sqlite.Changes(all, to + 1, sqlite.CurrentRevision));
+        }
+        Assert.True(slices > 1);
+        Assert.Equal(whole.Export(), sliced.Export());
+        Assert.Equal(whole.Export(), sqlite.Export());
+        Assert.Equal(whole.SizeBytes, sliced.SizeBytes);
+        Assert.True(sqlite.CompactSlice(keysMax));
+    }
+
     [Fact]
     public void A_range_is_paged_so_a_caller_taking_n_keys_reads_past_every_page_boundary_in_order()
     {

@@ -8,20 +8,22 @@ namespace Cairn.Host.Storage.Tests.Simulation;
 
 /// <summary>
 /// Issue 8 §4: the simulator runs the KV workload over <see cref="SqliteMvccBackend"/> (<c>--store sqlite</c>),
-/// so the linearizability, watch and replica checkers cover the SQLite MVCC code; and determinism holds with it.
+/// kept across each node's simulated crashes (what its last batch commit made durable survives), so the
+/// linearizability, watch and replica checkers cover the SQLite MVCC code and the durable state-machine seam;
+/// and determinism holds with it.
 /// </summary>
 public sealed class SqliteStoreSimulationTests
 {
     private const string Run = "run --seed 3 --workload kv --faults swarm --duration 20s";
 
     [Fact]
-    public void Same_seed_gives_the_same_trace_hash_in_two_processes_and_the_same_as_the_in_memory_store()
+    public void Same_seed_gives_the_same_trace_hash_in_two_processes()
     {
+        // The SQLite store is durable (it survives simulated crashes, its durable applied index bounds log
+        // compaction), so its runs differ from the in-memory store's; each is deterministic.
         var first = TraceHash(Run + " --store sqlite");
         var second = TraceHash(Run + " --store sqlite");
         Assert.Equal(first, second);
-        // The two stores answer every read identically, so the runs are event-for-event the same.
-        Assert.Equal(TraceHash(Run + " --store memory"), first);
     }
 
     [Fact]

@@ -35,15 +35,19 @@ internal sealed class ServiceCluster : INetwork
         public void OnWatchResponse(WatchResponse response) => Watch.Add(response);
     }
 
-    public ServiceCluster(int size, KvServiceOptions? options = null, KvBugs? bugs = null)
+    public ServiceCluster(int size, KvServiceOptions? options = null, KvBugs? bugs = null, KvOptions? kvOptions = null)
     {
         Options = options;
+        KvOptions = kvOptions;
         Bugs = bugs ?? KvBugs.None;
         _members = [.. Enumerable.Range(1, size).Select(i => new Member((ulong)i))];
         foreach (Member m in _members) Start(m);
     }
 
     public KvServiceOptions? Options { get; }
+
+    /// <summary>The replicated KV limits of every member (null: the defaults).</summary>
+    public KvOptions? KvOptions { get; }
 
     public KvBugs Bugs { get; }
 
@@ -133,7 +137,7 @@ internal sealed class ServiceCluster : INetwork
         m.Incarnation++;
         var options = new RaftOptions { Id = m.Id, Peers = [.. _members.Select(x => x.Id)] };
         var random = new SimRandom(m.Id * 7919 + (ulong)m.Incarnation);
-        var stateMachine = new KvStateMachine(null, null, null, null, Bugs);
+        var stateMachine = new KvStateMachine(KvOptions, null, null, null, Bugs);
         m.Disk.OnSubmit = id => m.Unsynced.Add(id);
         var forward = new Forward();
         var runtime = new NodeRuntime(options, random, this, m.Disk, stateMachine, forward);
