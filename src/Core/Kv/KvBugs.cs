@@ -34,6 +34,10 @@ internal sealed class KvBugs
     /// has forgotten every client session and refuses or re-applies their retries.</summary>
     internal bool SnapshotWithoutSessions { get; init; }
 
+    /// <summary>A follower relays the leader's answer to a forwarded lease request to the node's latest pending
+    /// write (put, delete, txn) instead of the request the answer belongs to.</summary>
+    internal bool ForwardReplyToWrongRequest { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

@@ -26,6 +26,7 @@ public sealed partial class NodeRuntime
             foreach (var read in ready.ReadStates) QueueRead(read);
             foreach (var id in ready.FailedReads) FailRead(id);
             ServeReads();
+            CarryForwards(ready);
         }
     }
 

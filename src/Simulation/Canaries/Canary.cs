@@ -44,6 +44,7 @@ internal static class CanaryCatalog
         Kv("watch-drops-event", "the watch hub silently skips every 7th event", new KvBugs { WatchDropsEvent = true }),
         Kv("snapshot-without-sessions", "snapshots leave out the exactly-once session table, so a node restored from one forgets every session", new KvBugs { SnapshotWithoutSessions = true }),
         Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
+        Kv("forward-reply-to-wrong-request", "a follower relays the leader's answer to a forwarded lease request to its latest pending write instead of the request it answers", new KvBugs { ForwardReplyToWrongRequest = true }),
     };
 
     private static Canary Kv(string name, string description, KvBugs bugs) =>
