@@ -27,6 +27,7 @@ public class KvCanaryTests
         { "local-lease-expiry", "ReplicaAgreement" },
         { "snapshot-without-sessions", "ReplicaAgreement" },
         { "follower-read-before-readindex", "Linearizability" },
+        { "forward-reply-to-wrong-request", "Linearizability" },
     };
 
     [Theory]
