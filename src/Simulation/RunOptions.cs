@@ -26,7 +26,8 @@ public sealed record RunOptions
 
     /// <summary>The KV workload's MVCC store: <c>memory</c> or <c>sqlite</c> (see <c>MvccStores</c>).</summary>
     public string Store { get; init; } = "memory";
-    /// <summary>After the heal, how long the cluster has to elect a leader and commit a new command.</summary>
+    /// <summary>Upper cap on the liveness bound after the heal, in ms; the bound itself is derived at the heal
+    /// from election timeouts and the amount left to replicate (docs/simulation.md).</summary>
     public long LivenessBoundMs { get; init; } = 30_000;
     /// <summary>Local tick interval of every node, in ms.</summary>
     public int TickMs { get; init; } = 100;
@@ -36,6 +37,9 @@ public sealed record RunOptions
     /// <summary>Invariants whose violations are ignored, so a canary can show that the next checker in line
     /// also catches it (every checker must be able to fail on its own). Empty in normal runs.</summary>
     public IReadOnlyList<string> Muted { get; init; } = Array.Empty<string>();
+    /// <summary>Accept an <c>unknown</c> linearizability verdict (a search limit reached) instead of failing
+    /// the run with <c>LinearizabilityUnknown</c>.</summary>
+    public bool AcceptUnknown { get; init; }
     /// <summary>Record a <see cref="Reporting.Timeline"/> for an HTML report.</summary>
     public bool RecordTimeline { get; init; }
     /// <summary>Where to write the event trace, or null.</summary>

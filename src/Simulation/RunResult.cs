@@ -27,8 +27,22 @@ public sealed record RunResult
     public required int LeadersElected { get; init; }
     /// <summary>Snapshots installed on followers from a leader and restored (Raft §7).</summary>
     public long SnapshotsInstalled { get; init; }
+    /// <summary>Snapshot chunks sent, across every node and incarnation.</summary>
+    public long SnapshotChunksSent { get; init; }
+    /// <summary>First chunks sent: transfers started, restarted, or whose first chunk was resent.</summary>
+    public long SnapshotTransfersStarted { get; init; }
+    /// <summary>The most chunks one completed snapshot transfer spanned.</summary>
+    public long SnapshotChunksPerTransferMax { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
+    /// <summary>The linearizability verdict on the client history: <c>linearizable</c>, <c>violation</c> or
+    /// <c>unknown</c> (a search limit was reached); null when the workload records no history or the run
+    /// stopped before the check.</summary>
+    public string? Linearizability { get; init; }
+    /// <summary>The limits drawn from the seed for this run ("Name=value" pairs; empty when all are defaults).</summary>
+    public string Limits { get; init; } = "";
+    /// <summary>Rare paths the workload reached ("name=count" pairs), for example session evictions; may be empty.</summary>
+    public string Coverage { get; init; } = "";
     /// <summary>The first violated invariant's name, or null.</summary>
     public string? FirstInvariant { get; init; }
     /// <summary>The recorded timeline when <see cref="RunOptions.RecordTimeline"/> was set.</summary>

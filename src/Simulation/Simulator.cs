@@ -40,15 +40,21 @@ public static class Simulator
             FaultActions = world.FaultActions,
             LeadersElected = world.Checker.LeadersElected,
             SnapshotsInstalled = world.SnapshotsInstalled,
+            SnapshotChunksSent = world.SnapshotChunksSent,
+            SnapshotTransfersStarted = world.SnapshotTransfersStarted,
+            SnapshotChunksPerTransferMax = world.SnapshotChunksPerTransferMax,
             SnapshotsTaken = world.SnapshotsTaken,
             ReplayCommand = options.ReplayCommand(),
+            Linearizability = (workload as KvWorkload)?.Linearizability?.VerdictName,
+            Limits = world.Limits.Describe(),
+            Coverage = (workload as KvWorkload)?.Coverage() ?? "",
             FirstInvariant = world.Violations.All.Count > 0 ? world.Violations.All[0].Invariant : null,
             Timeline = world.Timeline,
         };
     }
 
     /// <summary>Names of the available workloads.</summary>
-    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv" };
+    public static IReadOnlyList<string> Workloads { get; } = new[] { "register", "kv", "kv-large" };
 
     /// <summary>True when <paramref name="workload"/> records a client history that <c>--history</c> can write.</summary>
     internal static bool RecordsHistory(string workload) => CreateWorkload(new RunOptions { Workload = workload }) is IHistoryWorkload;
@@ -56,7 +62,8 @@ public static class Simulator
     private static IWorkload CreateWorkload(RunOptions options) => options.Workload switch
     {
         "register" => new CommandWorkload(SimRandom.Derive(options.Seed, "workload")),
-        "kv" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None)
+        "kv" or "kv-large" => new KvWorkload(SimRandom.Derive(options.Seed, "workload"), options.Bug is null ? KvBugs.None : CanaryCatalog.Find(options.Bug).Kv ?? KvBugs.None, largeValues: options.Workload == "kv-large",
+            limits: RunLimits.Draw(options.Seed, options.Clients))
         {
             BackendFactory = MvccStores.Factory(options.Store),
         },

@@ -34,6 +34,29 @@ internal sealed class KvBugs
     /// has forgotten every client session and refuses or re-applies their retries.</summary>
     internal bool SnapshotWithoutSessions { get; init; }
 
+    /// <summary>A replica restoring a snapshot leaves the first leased key unattached to its lease (the
+    /// store still holds it), so the replica's lease table silently differs from the others'.</summary>
+    internal bool RestoreDropsLeaseKey { get; init; }
+
+    /// <summary>The lessor measures a lease's TTL with its raw local clock and no allowance for drift, so a
+    /// fast leader clock expires leases before their TTL has run in true time.</summary>
+    internal bool LeaseExpiresEarly { get; init; }
+
+    /// <summary>Watch hubs silently stop delivering events of revisions above
+    /// <see cref="WatchStallAfterRevision"/> (watchers stay open, progress stops while the history goes on).</summary>
+    internal bool WatchStreamStalls { get; init; }
+
+    /// <summary>The last revision <see cref="WatchStreamStalls"/> still delivers.</summary>
+    internal long WatchStallAfterRevision { get; init; } = 100;
+
+    /// <summary>A linearizable range reply's header claims the node's commit index as its revision
+    /// source: it carries a revision one above the replying node's applied revision.</summary>
+    internal bool ReadReplyAheadOfApplied { get; init; }
+
+    /// <summary>The service admits a request id that a pending read still holds, so two requests share one id
+    /// and a reply can reach the wrong one (issue 7: a reused id turned a committed put into a rejection).</summary>
+    internal bool AdmitPendingRequestId { get; init; }
+
     /// <summary>A follower relays the leader's answer to a forwarded lease request to the node's latest pending
     /// write (put, delete, txn) instead of the request the answer belongs to.</summary>
     internal bool ForwardReplyToWrongRequest { get; init; }

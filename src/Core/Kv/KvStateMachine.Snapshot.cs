@@ -33,7 +33,8 @@ public sealed partial class KvStateMachine
             _store.Leases.Add(lease.ID, lease.TTL);
         }
         var all = KeyRange.From(ByteString.CopyFrom(0), ByteString.CopyFrom(0));
-        foreach (KeyValue kv in _store.Backend.Range(all, restored.CurrentRevision).Where(kv => kv.Lease != 0))
+        // Canary RestoreDropsLeaseKey: the first leased key is left unattached.
+        foreach (KeyValue kv in _store.Backend.Range(all, restored.CurrentRevision).Where(kv => kv.Lease != 0).Skip(_bugs.RestoreDropsLeaseKey ? 1 : 0))
         {
             _store.Leases.Attach(kv.Lease, kv.Key);
         }

@@ -41,7 +41,12 @@ public sealed partial class KvStateMachine : IStateMachine
         _store = new KvStore(backend, _options, bugs);
         _sessions = new SessionTable(_options);
         Watches = new WatchHub(backend, watchOptions ?? WatchOptions.Default, bugs);
-        Lessor = new Lessor(_store.Leases, lessorOptions ?? LessorOptions.Default);
+        lessorOptions ??= LessorOptions.Default;
+        if (bugs.LeaseExpiresEarly)
+        {
+            lessorOptions = lessorOptions with { ClockDriftMaxPpm = 0, ExpiryMarginMs = 0 }; // canary: raw local clock
+        }
+        Lessor = new Lessor(_store.Leases, lessorOptions);
     }
 
     /// <inheritdoc />

@@ -9,6 +9,9 @@ namespace Cairn.Core.Kv;
 /// readings count, so a clock that jumps backwards adds no elapsed time. Like etcd's lessor, a
 /// new leader (<see cref="Promote"/>) restarts every lease at its full granted TTL, and only the
 /// leader answers keep-alive and time-to-live; followers refuse with NOT_LEADER.
+/// Conservative by design: a lease runs for <see cref="LessorOptions.ClockDriftMaxPpm"/> longer than its
+/// TTL on the local clock, plus <see cref="LessorOptions.ExpiryMarginMs"/>, so a fast leader clock never
+/// expires it before its TTL has run in true time since the keep-alive (or grant) was sent.
 /// </summary>
 public sealed class Lessor
 {
@@ -79,7 +82,7 @@ public sealed class Lessor
         {
             return new LeaseKeepAliveResponse { Header = new ResponseHeader(), ID = request.ID, TTL = 0 };
         }
-        SetExpiry(lease.Id, ElapsedMs + (lease.TtlSeconds * 1000));
+        SetExpiry(lease.Id, ElapsedMs + LeaseSpanMs(lease.TtlSeconds));
         return new LeaseKeepAliveResponse { Header = new ResponseHeader(), ID = lease.Id, TTL = lease.TtlSeconds };
     }
 
@@ -97,7 +100,7 @@ public sealed class Lessor
         {
             Header = new ResponseHeader(),
             ID = lease.Id,
-            TTL = Math.Max(0, RemainingMs(lease.Id)) / 1000,
+            TTL = Math.Min(lease.TtlSeconds, Math.Max(0, RemainingMs(lease.Id)) / 1000), // the margins are the lessor's, not the client's
             GrantedTTL = lease.TtlSeconds,
         };
         if (request.Keys)
@@ -111,7 +114,7 @@ public sealed class Lessor
     {
         if (IsPrimary)
         {
-            SetExpiry(id, ElapsedMs + (ttlSeconds * 1000));
+            SetExpiry(id, ElapsedMs + LeaseSpanMs(ttlSeconds));
         }
     }
 
@@ -140,8 +143,16 @@ public sealed class Lessor
         _reportedExpired.Clear();
         foreach (LeaseTable.Lease lease in _table.All)
         {
-            SetExpiry(lease.Id, ElapsedMs + (lease.TtlSeconds * 1000));
+            SetExpiry(lease.Id, ElapsedMs + LeaseSpanMs(lease.TtlSeconds));
         }
+    }
+
+    /// <summary>How long a lease of <paramref name="ttlSeconds"/> runs on the local clock: the TTL stretched
+    /// by the worst drift, plus the tick margin.</summary>
+    private long LeaseSpanMs(long ttlSeconds)
+    {
+        long ttlMs = ttlSeconds * 1000;
+        return ttlMs + (ttlMs * _options.ClockDriftMaxPpm / 1_000_000) + _options.ExpiryMarginMs;
     }
 
     private long RemainingMs(long id) => _expiryById.TryGetValue(id, out long expiry) ? expiry - ElapsedMs : 0;

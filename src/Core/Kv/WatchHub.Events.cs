@@ -93,6 +93,10 @@ public sealed partial class WatchHub
         }
         List<Event> selected = watcher.Select(events);
         selected.RemoveAll(_ => DropForCanary());
+        if (_bugs.WatchStreamStalls && revision > _bugs.WatchStallAfterRevision)
+        {
+            selected.Clear(); // canary: events past this revision are never delivered
+        }
         if (selected.Count > 0)
         {
             var response = new WatchResponse { Header = new ResponseHeader { Revision = revision }, WatchId = watcher.Id };

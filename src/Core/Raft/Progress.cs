@@ -24,6 +24,9 @@ internal sealed class Progress
     /// <summary>The index of the snapshot being sent to this follower (Raft §7), or 0; and the next byte to send.</summary>
     public ulong SnapshotIndex;
     public long SnapshotOffset;
+    /// <summary>The snapshot being sent, pinned for the whole transfer: a compaction on the leader does not restart
+    /// a transfer of hundreds of chunks from byte 0 (which, under steady load, would never finish).</summary>
+    public Wire.SnapshotRecord? Sending;
 
     public Progress(ulong next) => Next = next;
 

@@ -45,6 +45,13 @@ internal sealed class RaftBugs
     /// <summary>Frames and disk records are decoded without verifying their checksum.</summary>
     public bool SkipChecksum { get; init; }
 
+    /// <summary>Simulated disk: a record whose length word disagrees with its size is taken for a torn tail and dropped
+    /// with everything after it, even when it was synced.</summary>
+    public bool CorruptLengthAsTornTail { get; init; }
+
+    /// <summary>Simulated disk: an unwritten slot (a lost write) is taken for the end of the log, even below the sync watermark.</summary>
+    public bool HoleAsEndOfLog { get; init; }
+
     /// <summary>A leader gives up on a follower that rejected an append: it never probes it again (a liveness bug).</summary>
     public bool AbandonLaggingFollower { get; init; }
 

@@ -129,7 +129,7 @@ public sealed partial class RaftNode
             pr.Stalled = 0;
         }
         if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
-        if (pr.Match >= pr.SnapshotIndex) pr.SnapshotIndex = 0;
+        if (pr.Match >= pr.SnapshotIndex) { pr.SnapshotIndex = 0; pr.Sending = null; }
         if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
         SendAppend(m.From, sendIfEmpty: false);

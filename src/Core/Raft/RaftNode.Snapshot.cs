@@ -38,8 +38,14 @@ public sealed partial class RaftNode
     /// <summary>Raft §7: a leader whose follower needs compacted entries sends the snapshot, one chunk at a time.</summary>
     private void SendSnapshotChunk(ulong to, Progress pr)
     {
-        var snap = _snapshot!;
-        if (pr.SnapshotIndex != snap.Index) { pr.SnapshotIndex = snap.Index; pr.SnapshotOffset = 0; }
+        var snap = pr.Sending is { } pinned && pinned.Index == pr.SnapshotIndex && pinned.Index >= pr.Next ? pinned : null;
+        if (snap is null)
+        {
+            snap = _snapshot!;
+            pr.Sending = snap;
+            pr.SnapshotIndex = snap.Index;
+            pr.SnapshotOffset = 0;
+        }
         var offset = (int)Math.Min(pr.SnapshotOffset, snap.Data.Length);
         var length = Math.Min(_options.SnapshotChunkBytesMax, snap.Data.Length - offset);
         var m = new Message
@@ -56,11 +62,12 @@ public sealed partial class RaftNode
 
     private void HandleSnapshotResponse(Message m)
     {
-        if (Role != RaftRole.Leader || _snapshot is null) return;
+        if (Role != RaftRole.Leader) return;
         var pr = _progress[m.From];
         pr.RecentActive = true;
-        if (m.Index != pr.SnapshotIndex || m.Index != _snapshot.Index || pr.Next > _snapshot.Index) return;
-        var offset = (long)Math.Min(m.SnapshotOffset, (ulong)_snapshot.Data.Length);
+        var snap = pr.Sending;
+        if (snap is null || m.Index != pr.SnapshotIndex || m.Index != snap.Index || pr.Next > snap.Index) return;
+        var offset = (long)Math.Min(m.SnapshotOffset, (ulong)snap.Data.Length);
         // A receipt further along advances the transfer; a rejection further back restarts it from there
         // (the follower lost its partial copy). Anything else is a stale duplicate and changes nothing.
         if (offset > pr.SnapshotOffset || (m.Reject && offset < pr.SnapshotOffset))

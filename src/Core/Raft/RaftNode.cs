@@ -94,7 +94,7 @@ public sealed partial class RaftNode
     /// <summary>Members of the configuration.</summary>
     public IReadOnlyList<ulong> Peers => _options.Peers;
 
-    private int Quorum => _bugs.QuorumOffByOne ? _options.Peers.Count / 2 : _options.Peers.Count / 2 + 1;
+    private int Quorum => _bugs.QuorumOffByOne ? Raft.Quorum.Of(_options.Peers.Count) - 1 : Raft.Quorum.Of(_options.Peers.Count);
 
     /// <summary>Advances logical time by one tick: elections for followers and candidates, heartbeats for leaders.</summary>
     public void Tick()

@@ -33,6 +33,8 @@ internal static class CanaryCatalog
         new Canary("apply-before-durable", "committed entries are applied before they are durable on the node", new RaftBugs { ApplyBeforeDurable = true }),
         new Canary("abandon-lagging-follower", "a leader stops sending appends to a follower once it rejects one, so the follower never catches up (liveness)", new RaftBugs { AbandonLaggingFollower = true }),
         new Canary("ack-without-term-check", "the runtime tells a client its command applied when another leader's entry took its log slot", new RaftBugs { AckWithoutTermCheck = true }),
+        new Canary("corrupt-length-as-torn-tail", "the disk reader takes a record whose length word is corrupt for a torn tail and truncates the log there, even below the sync watermark", new RaftBugs { CorruptLengthAsTornTail = true }),
+        new Canary("lost-write-as-end-of-log", "the disk reader takes an unwritten slot (a lost write) for the end of the log, ignoring the sync watermark", new RaftBugs { HoleAsEndOfLog = true }),
         new Canary("skip-checksum", "frames and disk records are decoded without checking their CRC, so corrupt records are applied", new RaftBugs { SkipChecksum = true }),
         new Canary("forward-ack-before-apply", "a follower acknowledges a forwarded proposal when its entry reaches the follower's log, before it is committed and applied", new RaftBugs { ForwardAckBeforeApply = true }),
         new Canary("transfer-without-catchup", "a leader transfer sends TimeoutNow before the target has caught up, and voters trust the transfer flag in place of the §5.4.1 up-to-date check", new RaftBugs { TransferWithoutCatchup = true }),
@@ -43,7 +45,12 @@ internal static class CanaryCatalog
         Kv("non-atomic-txn", "each write of a txn commits its own revision", new KvBugs { NonAtomicTxn = true }),
         Kv("watch-drops-event", "the watch hub silently skips every 7th event", new KvBugs { WatchDropsEvent = true }),
         Kv("snapshot-without-sessions", "snapshots leave out the exactly-once session table, so a node restored from one forgets every session", new KvBugs { SnapshotWithoutSessions = true }),
+        Kv("admit-pending-request-id", "the KV service admits a request id that a pending read still holds", new KvBugs { AdmitPendingRequestId = true }),
         Kv("local-lease-expiry", "the leader revokes expired leases in its own state instead of through the log", new KvBugs { LocalLeaseExpiry = true }),
+        Kv("restore-drops-lease-key", "a replica restoring a snapshot leaves one leased key unattached to its lease", new KvBugs { RestoreDropsLeaseKey = true }),
+        Kv("lease-expires-early", "the lessor measures TTLs on the raw local clock with no drift allowance, so a fast leader clock expires leases early", new KvBugs { LeaseExpiresEarly = true }),
+        Kv("watch-stream-stalls", "watch hubs stop delivering events past revision 100 while watchers stay open", new KvBugs { WatchStreamStalls = true }),
+        Kv("read-reply-ahead", "a linearizable range reply claims a revision above the node's applied one while entries are committed but not applied", new KvBugs { ReadReplyAheadOfApplied = true }),
         Kv("forward-reply-to-wrong-request", "a follower relays the leader's answer to a forwarded lease request to its latest pending write instead of the request it answers", new KvBugs { ForwardReplyToWrongRequest = true }),
     };
 

@@ -88,7 +88,7 @@ public sealed partial class SafetyChecker
     /// </summary>
     public void AfterCrash(int crashed)
     {
-        var quorum = _nodes.Count / 2 + 1;
+        var quorum = Cairn.Core.Raft.Quorum.Of(_nodes.Count);
         for (var i = 0; i < _committed.Count; i++)
         {
             var copies = 0;

@@ -33,7 +33,7 @@ public sealed partial class SafetyChecker
         var votes = 1;
         foreach (var voter in _nodes)
             if (voter.Id != node && _grants.TryGetValue((voter.Id, raft.Term), out var candidate) && candidate == (ulong)node) votes++;
-        var quorum = _nodes.Count / 2 + 1;
+        var quorum = Cairn.Core.Raft.Quorum.Of(_nodes.Count);
         if (votes < quorum)
             _violations.Report("LeaderHasQuorumOfVotes", $"node {node} leads term {raft.Term} with {votes} distinct votes; a majority is {quorum}", node);
     }

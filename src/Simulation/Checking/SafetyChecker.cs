@@ -80,6 +80,9 @@ public sealed partial class SafetyChecker : INodeObserver
     /// <summary>A node (re)started: rebuild its log view from what it recovered.</summary>
     public void OnStart(SimNode node)
     {
+        // Persistence contract: a restart recovers everything the disk made durable (a torn unsynced tail excepted).
+        if (node.Disk.LostOnLoad is { } lost)
+            _violations.Report("DurableStateRecovered", $"node {node.Id} restarted without durable state it had synced: {lost}", node.Id);
         var raft = node.Raft!;
         var track = _tracks[node.Id];
         track.Incarnation = node.Incarnation;

@@ -30,6 +30,7 @@ internal sealed class CommonOptions
     public Option<string> Store { get; } = new("--store") { Description = "MVCC store of the kv workload: memory | sqlite.", DefaultValueFactory = _ => "memory" };
     public Option<int> Clients { get; } = new("--clients") { Description = $"Simulated clients (1-{ClientsMax}).", DefaultValueFactory = _ => 5 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print exactly one JSON object on stdout." };
+    public Option<bool> AcceptUnknown { get; } = new("--accept-unknown") { Description = "Let a run pass when the linearizability search gives up (verdict unknown); by default that fails it." };
     public Option<string?> Mute { get; } = new("--mute") { Description = "Invariants to ignore, comma-separated (shows which checker catches a canary next): " + string.Join(",", InvariantNames.All) + "." };
 
     /// <summary>Flags for the remaining run-shaping properties, by property.</summary>
@@ -38,7 +39,7 @@ internal sealed class CommonOptions
     /// <summary>Adds the options to <paramref name="command"/>; <c>--json</c> only where the command prints JSON.</summary>
     public void AddTo(Command command, bool json)
     {
-        var documented = new List<Option> { Nodes, Duration, Faults, Without, Bug, Workload, Store, Clients, Mute };
+        var documented = new List<Option> { Nodes, Duration, Faults, Without, Bug, Workload, Store, Clients, Mute, AcceptUnknown };
         if (json) documented.Add(Json);
         foreach (var o in documented) command.Options.Add(o);
         foreach (var p in ReplayCommandLine.Replayed)
@@ -69,6 +70,7 @@ internal sealed class CommonOptions
             Seed = seed, Nodes = nodes, DurationMs = ParseDuration(parse.GetValue(Duration)!), Faults = ParseFaults(parse.GetValue(Faults)!),
             Bug = bug, Workload = workload, Store = store, Clients = clients,
             Without = parse.GetValue(Without) is { } without ? FaultKindNames.Parse(without) : FaultKinds.None,
+            AcceptUnknown = parse.GetValue(AcceptUnknown),
             Muted = InvariantNames.ParseList(parse.GetValue(Mute)),
         };
         foreach (var (property, option) in _advanced)

@@ -15,6 +15,7 @@ internal static class InvariantNames
         "AcknowledgedCommandCommitted", "ApplyOnlyDurable", "Bounded", "CommitMonotonic", "CommittedEntryDurable",
         "CommittedPrefixAgreement", "ElectionSafety", "LeaderCommitsCurrentTerm", "LeaderCompleteness", "LeaderHasQuorumOfVotes",
         "Linearizability", "Liveness", "LogMatching", "NodePanic", "ReplicaAgreement", "Session", "VoteOncePerTerm", "WatchStream",
+        "DurableStateRecovered", "LeaseExpiry", "LinearizabilityUnknown", "ReadReplyApplied",
     }.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Parses a comma-separated list, refusing unknown names with the list of known ones.</summary>

@@ -34,7 +34,14 @@ internal static class JsonOutput
         w.WriteNumber("faultActions", r.FaultActions);
         w.WriteNumber("leadersElected", r.LeadersElected);
         w.WriteNumber("snapshotsInstalled", r.SnapshotsInstalled);
+        w.WriteNumber("snapshotChunksSent", r.SnapshotChunksSent);
+        w.WriteNumber("snapshotTransfersStarted", r.SnapshotTransfersStarted);
+        w.WriteNumber("snapshotChunksPerTransferMax", r.SnapshotChunksPerTransferMax);
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
+        if (r.Linearizability is null) w.WriteNull("linearizability");
+        else w.WriteString("linearizability", r.Linearizability);
+        w.WriteString("limits", r.Limits);
+        w.WriteString("coverage", r.Coverage);
         w.WriteString("replay", r.ReplayCommand);
     }
 }

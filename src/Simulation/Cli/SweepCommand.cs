@@ -61,6 +61,11 @@ internal static class SweepCommand
         w.WriteNumber("wallMs", Math.Round(report.WallMs, 1));
         w.WriteNumber("snapshotsInstalled", report.SnapshotsInstalled);
         w.WriteNumber("snapshotsTaken", report.SnapshotsTaken);
+        w.WriteStartObject("linearizability");
+        w.WriteNumber("linearizable", report.Linearizable);
+        w.WriteNumber("violation", report.NotLinearizable);
+        w.WriteNumber("unknown", report.Unknown);
+        w.WriteEndObject();
         w.WriteStartArray("failures");
         foreach (var f in report.Failures)
         {
@@ -68,6 +73,8 @@ internal static class SweepCommand
             w.WriteNumber("seed", f.Seed);
             w.WriteString("violation", f.Violations.Count > 0 ? f.Violations[0] : "");
             w.WriteString("traceHash", f.TraceHash.ToString("x16"));
+            if (f.Linearizability is null) w.WriteNull("linearizability");
+            else w.WriteString("linearizability", f.Linearizability);
             w.WriteString("replay", f.ReplayCommand);
             w.WriteEndObject();
         }
@@ -81,12 +88,22 @@ internal static class SweepCommand
             Console.WriteLine($"FAIL seed {f.Seed}: {(f.Violations.Count > 0 ? f.Violations[0] : "")}");
             Console.WriteLine($"     replay: {f.ReplayCommand}");
         }
-        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed)");
+        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed, {report.SnapshotChunksSent:N0} chunks sent, at most {report.SnapshotChunksPerTransferMax:N0} in one transfer)");
+        if (report.Linearizable + report.NotLinearizable + report.Unknown > 0)
+            Console.WriteLine($"linearizability: {report.Linearizable} linearizable, {report.NotLinearizable} violation, {report.Unknown} unknown");
     }
 }
 
 /// <summary>The outcome of a sweep.</summary>
-internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0);
+internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures, long Events, double WallMs, long SnapshotsInstalled = 0, long SnapshotsTaken = 0, long SnapshotChunksSent = 0, long SnapshotChunksPerTransferMax = 0)
+{
+    /// <summary>Seeds whose history was checked linearizable.</summary>
+    public int Linearizable { get; init; }
+    /// <summary>Seeds whose history was not linearizable.</summary>
+    public int NotLinearizable { get; init; }
+    /// <summary>Seeds whose linearizability search reached a limit.</summary>
+    public int Unknown { get; init; }
+}
 
 /// <summary>Runs seeds on worker threads. Each run is single-threaded and independent, so results do not depend on scheduling.</summary>
 internal static class Sweep
@@ -94,7 +111,8 @@ internal static class Sweep
     public static SweepReport Execute(RunOptions template, IReadOnlyList<ulong> seeds, int parallel, SweepProgress? progress)
     {
         var failures = new List<RunResult>();
-        long events = 0, installed = 0, taken = 0;
+        long events = 0, installed = 0, taken = 0, chunks = 0, chunksMax = 0;
+        int linearizable = 0, violation = 0, unknown = 0;
         var wall = Stopwatch.StartNew();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
         {
@@ -102,11 +120,22 @@ internal static class Sweep
             Interlocked.Add(ref events, result.Events);
             Interlocked.Add(ref installed, result.SnapshotsInstalled);
             Interlocked.Add(ref taken, result.SnapshotsTaken);
-            lock (failures) { if (!result.Ok) failures.Add(result); }
+            if (result.Linearizability == "linearizable") Interlocked.Increment(ref linearizable);
+            else if (result.Linearizability == "violation") Interlocked.Increment(ref violation);
+            else if (result.Linearizability == "unknown") Interlocked.Increment(ref unknown);
+            Interlocked.Add(ref chunks, result.SnapshotChunksSent);
+            lock (failures)
+            {
+                if (!result.Ok) failures.Add(result);
+                chunksMax = Math.Max(chunksMax, result.SnapshotChunksPerTransferMax);
+            }
             progress?.Completed(result.Ok);
         });
         progress?.Finish();
-        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken);
+        return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken, chunks, chunksMax)
+        {
+            Linearizable = linearizable, NotLinearizable = violation, Unknown = unknown,
+        };
     }
 }
 

@@ -10,7 +10,7 @@ public enum FaultKinds
     Drop = 1 << 0,
     /// <summary>Frames are delivered twice.</summary>
     Duplicate = 1 << 1,
-    /// <summary>A bit of a frame flips in flight; the frame checksum must catch it.</summary>
+    /// <summary>A frame is damaged in flight (one bit, several bits, or a burst); the frame checksum must catch it.</summary>
     Corrupt = 1 << 2,
     /// <summary>Long-tail delivery delays (which also reorder frames).</summary>
     Delay = 1 << 3,
@@ -28,7 +28,7 @@ public enum FaultKinds
     Clock = 1 << 9,
     /// <summary>On a crash, a prefix of the unsynced writes survives, the last possibly torn.</summary>
     TornWrite = 1 << 10,
-    /// <summary>Bits flip in stored records and in reads (on a minority of nodes).</summary>
+    /// <summary>Single bits flip in stored records and in reads (on the run's faulty disks, a minority drawn from the seed).</summary>
     BitFlip = 1 << 11,
     /// <summary>An fsync fails; the node must fail-stop.</summary>
     FsyncFail = 1 << 12,
@@ -38,8 +38,14 @@ public enum FaultKinds
     DiskLatency = 1 << 14,
     /// <summary>BUGGIFY fault points in the core and the runtime.</summary>
     Buggify = 1 << 15,
+    /// <summary>Stored records suffer multi-bit, burst and length-word damage, new or latent (faulty disks only).</summary>
+    DiskCorrupt = 1 << 16,
+    /// <summary>A synced record lands on another record's slot (faulty disks only).</summary>
+    MisdirectedWrite = 1 << 17,
+    /// <summary>An fsync succeeds but the record never reaches the medium (faulty disks only).</summary>
+    LostWrite = 1 << 18,
     /// <summary>Every kind.</summary>
-    All = (1 << 16) - 1,
+    All = (1 << 19) - 1,
 }
 
 /// <summary>Parsing and printing of fault-kind lists (<c>crash,partition</c>).</summary>
@@ -57,6 +63,9 @@ public static class FaultKindNames
         FaultKinds.FsyncFail => "fsync-fail",
         FaultKinds.DiskFull => "disk-full",
         FaultKinds.DiskLatency => "disk-latency",
+        FaultKinds.DiskCorrupt => "disk-corrupt",
+        FaultKinds.MisdirectedWrite => "misdirected-write",
+        FaultKinds.LostWrite => "lost-write",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

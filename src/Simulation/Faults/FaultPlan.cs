@@ -1,3 +1,4 @@
+using Cairn.Core.Raft;
 using Cairn.Simulation.Engine;
 
 namespace Cairn.Simulation.Faults;
@@ -29,8 +30,20 @@ public sealed record FaultPlan
     public double ReadFlipRate { get; init; }
     /// <summary>Probability a disk sync takes a latency spike.</summary>
     public double DiskSpikeRate { get; init; }
-    /// <summary>How many nodes may suffer bit flips: at most a minority, so a healthy majority remains.</summary>
+    /// <summary>How many nodes have faulty disks (bit flips, damage, misdirected and lost writes): at most a
+    /// minority, so a majority whose disks stay sound remains for the liveness phase.</summary>
     public int BitFlipNodes { get; init; }
+    /// <summary>Probability, per synced record on a faulty disk, of multi-bit, burst or length-word damage.</summary>
+    public double DamageRate { get; init; }
+    /// <summary>Probability a synced record on a faulty disk is misdirected onto another record's slot.</summary>
+    public double MisdirectRate { get; init; }
+    /// <summary>Probability a synced record on a faulty disk is lost although its fsync succeeded.</summary>
+    public double LostWriteRate { get; init; }
+    /// <summary>The ids of the faulty disks: <see cref="BitFlipNodes"/> of them, drawn from the seed (any node id).</summary>
+    public IReadOnlyList<int> FaultyDisks { get; init; } = Array.Empty<int>();
+
+    /// <summary>The storage-damage kinds, drawn in swarm mode from their own stream so the other draws stay put.</summary>
+    public static IReadOnlyList<FaultKinds> StorageDamageKinds { get; } = new[] { FaultKinds.DiskCorrupt, FaultKinds.MisdirectedWrite, FaultKinds.LostWrite };
 
     /// <summary>True when <paramref name="kind"/> is enabled.</summary>
     public bool Has(FaultKinds kind) => (Kinds & kind) != 0;
@@ -42,9 +55,18 @@ public sealed record FaultPlan
         {
             FaultMode.None => new FaultPlan(),
             FaultMode.Standard => Standard(nodes),
-            _ => Swarm(SimRandom.Derive(seed, "swarm"), nodes),
+            _ => Swarm(SimRandom.Derive(seed, "swarm"), SimRandom.Derive(seed, "swarm-storage"), nodes),
         };
-        return plan with { Kinds = plan.Kinds & ~without };
+        return plan with { Kinds = plan.Kinds & ~without, FaultyDisks = DrawFaultyDisks(seed, nodes, plan.BitFlipNodes) };
+    }
+
+    /// <summary>Which nodes' disks are faulty: a seeded shuffle of every id, so any node may be hit.</summary>
+    private static int[] DrawFaultyDisks(ulong seed, int nodes, int count)
+    {
+        var random = SimRandom.Derive(seed, "faulty-disks");
+        var ids = Enumerable.Range(1, nodes).ToArray();
+        for (var i = ids.Length - 1; i > 0; i--) { var j = random.Next(0, i + 1); (ids[i], ids[j]) = (ids[j], ids[i]); }
+        return ids.Take(Math.Min(count, (nodes - 1) / 2)).OrderBy(id => id).ToArray();
     }
 
     private static FaultPlan Standard(int nodes) => new()
@@ -52,14 +74,16 @@ public sealed record FaultPlan
         Kinds = FaultKinds.All,
         DropRate = 0.02, DuplicateRate = 0.01, CorruptRate = 0.002, TailRate = 0.01, LatencyMaxMs = 10,
         ActionGapMaxMs = 4000, WriteFlipRate = 0.0005, ReadFlipRate = 0.01, DiskSpikeRate = 0.002,
-        BitFlipNodes = (nodes - 1) / 2,
+        BitFlipNodes = Quorum.MinorityMax(nodes), DamageRate = 0.0005, MisdirectRate = 0.0002, LostWriteRate = 0.0002,
     };
 
-    private static FaultPlan Swarm(SimRandom r, int nodes)
+    private static FaultPlan Swarm(SimRandom r, SimRandom storage, int nodes)
     {
         var kinds = FaultKinds.None;
-        foreach (var k in FaultKindNames.Singles)
+        foreach (var k in FaultKindNames.Singles.Except(StorageDamageKinds))
             if (r.Chance(0.6)) kinds |= k;
+        foreach (var k in StorageDamageKinds)
+            if (storage.Chance(0.5)) kinds |= k;
         return new FaultPlan
         {
             Kinds = kinds,
@@ -72,7 +96,10 @@ public sealed record FaultPlan
             WriteFlipRate = r.Next(0, 50) / 10000.0,
             ReadFlipRate = r.Next(0, 100) / 1000.0,
             DiskSpikeRate = r.Next(0, 50) / 1000.0,
-            BitFlipNodes = r.Next(0, (nodes - 1) / 2 + 1),
+            BitFlipNodes = r.Next(0, Quorum.MinorityMax(nodes) + 1),
+            DamageRate = storage.Next(0, 50) / 10000.0,
+            MisdirectRate = storage.Next(0, 20) / 10000.0,
+            LostWriteRate = storage.Next(0, 20) / 10000.0,
         };
     }
 }

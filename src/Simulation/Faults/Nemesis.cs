@@ -10,6 +10,9 @@ namespace Cairn.Simulation.Faults;
 /// </summary>
 public sealed class Nemesis
 {
+    /// <summary>The fastest (and slowest) a clock fault makes a node's clock run, in parts per million.</summary>
+    public const int ClockDriftMaxPpm = 50_000;
+
     private readonly SimWorld _world;
     private readonly SimRandom _random;
     private readonly FaultKinds[] _actions;
@@ -99,9 +102,10 @@ public sealed class Nemesis
         switch (_random.Next(0, 3))
         {
             case 0: clock.SkewMs = _random.Next(-2000, 2000); break;
-            case 1: clock.DriftPpm = _random.Next(-50_000, 50_000); break;
+            case 1: clock.DriftPpm = _random.Next(-ClockDriftMaxPpm, ClockDriftMaxPpm); break;
             default: clock.SkewMs += _random.Chance(0.5) ? _random.Next(1000, 60_000) : -_random.Next(1000, 60_000); break; // a jump
         }
+        _world.RecordClockChange();
         _world.Mark("clock", new[] { node }, 0, $"n{node} skew {clock.SkewMs:+0;-0}ms drift {clock.DriftPpm}ppm");
     }
 

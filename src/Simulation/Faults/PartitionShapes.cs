@@ -1,3 +1,4 @@
+using Cairn.Core.Raft;
 using Cairn.Simulation.Engine;
 
 namespace Cairn.Simulation.Faults;
@@ -35,7 +36,7 @@ public static class PartitionShapes
             PartitionShape.Halves => Between(order.Take(n / 2), order.Skip(n / 2)),
             PartitionShape.Isolated => Between(order.Take(1), order.Skip(1)),
             PartitionShape.MinorityThird => Between(order.Take(Math.Max(1, n / 3)), order.Skip(Math.Max(1, n / 3))),
-            PartitionShape.Bridge => Between(order.Take((n - 1) / 2), order.Skip((n - 1) / 2 + 1)),
+            PartitionShape.Bridge => Between(order.Take(Quorum.MinorityMax(n)), order.Skip(Quorum.MinorityMax(n) + 1)),
             PartitionShape.MajoritiesRing => Ring(order),
             _ => n > 1 ? new List<(int, int)> { (order[0], order[1]) } : new List<(int, int)>(),
         };
@@ -54,7 +55,7 @@ public static class PartitionShapes
     private static List<(int, int)> Ring(List<int> ring)
     {
         var n = ring.Count;
-        var reach = (n / 2 + 1) / 2;
+        var reach = Quorum.Of(n) / 2;
         var cut = new List<(int, int)>();
         for (var i = 0; i < n; i++)
             for (var j = 0; j < n; j++)

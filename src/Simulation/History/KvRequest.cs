@@ -21,10 +21,13 @@ public abstract record KvRequest
     public abstract bool MayWrite { get; }
 }
 
-/// <summary>A read of one key (<see cref="RangeEnd"/> null) or of the keys in [Key, RangeEnd).</summary>
+/// <summary>A read of one key (<see cref="RangeEnd"/> null) or of the keys in [Key, RangeEnd), at the current
+/// revision or, when <see cref="Revision"/> is positive, at that historical revision (etcd's
+/// <c>RangeRequest.revision</c>).</summary>
 /// <param name="Key">The key, or the inclusive start of the range.</param>
 /// <param name="RangeEnd">The exclusive end of the range; null for a single key; "\0" for unbounded.</param>
-public sealed record RangeRequest(string Key, string? RangeEnd = null) : KvRequest
+/// <param name="Revision">The revision to read at; 0 reads the current revision.</param>
+public sealed record RangeRequest(string Key, string? RangeEnd = null, long Revision = 0) : KvRequest
 {
     /// <inheritdoc />
     public override string Op => RangeEnd is null ? "get" : "range";
@@ -74,4 +77,16 @@ public sealed record TxnRequest(
 
     /// <inheritdoc />
     public override bool MayWrite => Success.Any(o => o.MayWrite) || Failure.Any(o => o.MayWrite);
+}
+
+/// <summary>A compaction of the key history below <paramref name="Revision"/> (etcd's <c>CompactionRequest</c>):
+/// afterwards a read at a revision below it fails with <see cref="KvErrorResponse.Compacted"/>.</summary>
+/// <param name="Revision">The compaction revision.</param>
+public sealed record CompactRequest(long Revision) : KvRequest
+{
+    /// <inheritdoc />
+    public override string Op => "compact";
+
+    /// <inheritdoc />
+    public override bool MayWrite => true;
 }

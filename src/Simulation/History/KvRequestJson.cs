@@ -12,6 +12,14 @@ internal static class KvRequestJson
         {
             case RangeRequest r:
                 WriteRange(w, r.Key, r.RangeEnd);
+                if (r.Revision != 0)
+                {
+                    w.WriteNumber("revision", r.Revision);
+                }
+
+                break;
+            case CompactRequest c:
+                w.WriteNumber("revision", c.Revision);
                 break;
             case PutRequest p:
                 w.WriteString("key", p.Key);
@@ -30,7 +38,8 @@ internal static class KvRequestJson
 
     public static KvRequest Read(string op, JsonElement args) => op switch
     {
-        "get" or "range" => new RangeRequest(Text(args, "key"), OptionalText(args, "range_end")),
+        "get" or "range" => new RangeRequest(Text(args, "key"), OptionalText(args, "range_end"), OptionalNumber(args, "revision")),
+        "compact" => new CompactRequest(Number(args, "revision")),
         "put" => new PutRequest(Text(args, "key"), Text(args, "value")),
         "delete" => new DeleteRequest(Text(args, "key"), OptionalText(args, "range_end")),
         "txn" => ReadTxn(args),
@@ -49,6 +58,9 @@ internal static class KvRequestJson
         e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number
             ? v.GetInt64()
             : throw new HistoryFormatException($"missing number field \"{name}\"");
+
+    internal static long OptionalNumber(JsonElement e, string name) =>
+        e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;
 
     private static void WriteRange(Utf8JsonWriter w, string key, string? rangeEnd)
     {
@@ -120,9 +132,9 @@ internal static class KvRequestJson
         foreach (JsonElement o in Array(args, name))
         {
             string op = Text(o, "op");
-            if (op == "txn")
+            if (op is "compact")
             {
-                throw new HistoryFormatException("a transaction cannot nest a transaction");
+                throw new HistoryFormatException($"a transaction cannot nest a {op}");
             }
 
             ops.Add(Read(op, o.GetProperty("args")));

@@ -36,3 +36,22 @@ public sealed record DeleteResponse(long Revision, long Deleted) : KvResponse(Re
 /// <param name="Succeeded">True when every guard held and the success branch ran.</param>
 /// <param name="Responses">One reply per operation of the branch taken, in order.</param>
 public sealed record TxnResponse(long Revision, bool Succeeded, IReadOnlyList<KvResponse> Responses) : KvResponse(Revision);
+
+/// <summary>The reply to a compaction: the header carries the store revision when it was applied.</summary>
+/// <param name="Revision">The header revision.</param>
+public sealed record CompactResponse(long Revision) : KvResponse(Revision);
+
+/// <summary>
+/// A definite error reply that the checker must explain (it carries no header revision): a read
+/// at, or a compaction to, a revision that has been compacted or is in the future. Other errors
+/// mean the request did nothing and are recorded as <c>fail</c>.
+/// </summary>
+/// <param name="Error">The error: <see cref="Compacted"/> or <see cref="FutureRevision"/>.</param>
+public sealed record KvErrorResponse(string Error) : KvResponse(0)
+{
+    /// <summary>etcd's ErrCompacted: "mvcc: required revision has been compacted".</summary>
+    public const string Compacted = "compacted";
+
+    /// <summary>etcd's ErrFutureRev: "mvcc: required revision is a future revision".</summary>
+    public const string FutureRevision = "future_revision";
+}

@@ -8,6 +8,13 @@ internal static class KvResponseJson
     public static void Write(Utf8JsonWriter w, KvResponse response)
     {
         w.WriteStartObject();
+        if (response is KvErrorResponse e)
+        {
+            w.WriteString("error", e.Error);
+            w.WriteEndObject();
+            return;
+        }
+
         w.WriteNumber("revision", response.Revision);
         switch (response)
         {
@@ -27,11 +34,19 @@ internal static class KvResponseJson
 
     public static KvResponse Read(string op, JsonElement result)
     {
+        if (KvRequestJson.OptionalText(result, "error") is { } error)
+        {
+            return error is KvErrorResponse.Compacted or KvErrorResponse.FutureRevision
+                ? new KvErrorResponse(error)
+                : throw new HistoryFormatException($"unknown error \"{error}\"");
+        }
+
         long revision = KvRequestJson.Number(result, "revision");
         return op switch
         {
             "get" or "range" => new RangeResponse(revision, ReadKvs(result)),
             "put" => new PutResponse(revision),
+            "compact" => new CompactResponse(revision),
             "delete" => new DeleteResponse(revision, KvRequestJson.Number(result, "deleted")),
             "txn" => ReadTxn(revision, result),
             _ => throw new HistoryFormatException($"unknown op \"{op}\""),

@@ -17,24 +17,29 @@ public sealed class CommandWorkload : IWorkload
     /// <summary>How long a client waits for an answer before retrying elsewhere, in ms.</summary>
     public const int RequestTimeoutMs = 1000;
 
-    private const long RetryToken = -1;
+    /// <summary>Register clients never give up an operation (every command is eventually acknowledged or the run ends);
+    /// a refusal backs off 1–<see cref="RetryBackoffMaxMs"/> ms.</summary>
+    public const int RetryBackoffMaxMs = 50;
+
+    private static readonly RetryPolicy Policy = new(RequestTimeoutMs, int.MaxValue, long.MaxValue, RetryBackoffMaxMs / 2, RetryBackoffMaxMs);
 
     private readonly SimRandom _random;
-    private readonly Dictionary<ulong, int> _clientOfRequest = new();
     private Client[] _clients = Array.Empty<Client>();
     private SimWorld _world = null!;
-    private ulong _nextRequestId;
+    private ClientRetryLoop _loop = null!;
     private long _firstAckAfterHeal = -1;
     private readonly List<(int Client, ulong Seq, long Start, long End)> _operations = new();
 
-    private sealed class Client
+    private sealed class Client : IRetryingClient
     {
-        public int Index;
+        public int Index { get; init; }
         public ulong Seq;
-        public ulong RequestId;
-        public int Target;
+        public ulong RequestId { get; set; }
+        public int Target { get; set; }
+        public int Attempts { get; set; }
+        public bool MaybeApplied { get; set; }
         public byte[] Command = Array.Empty<byte>();
-        public long IssuedAt;
+        public long InvokedAt { get; set; }
         public bool Idle;
     }
 
@@ -62,6 +67,7 @@ public sealed class CommandWorkload : IWorkload
     public void Start(SimWorld world)
     {
         _world = world;
+        _loop = new ClientRetryLoop(world, _random, Policy);
         _clients = Enumerable.Range(0, world.Options.Clients).Select(i => new Client { Index = i, Target = 1 + i % world.Nodes.Count }).ToArray();
         foreach (var c in _clients) world.Scheduler.After(_random.Next(0, world.Options.ClientThinkMs * 2), Wake(c, 0, null));
     }
@@ -69,57 +75,52 @@ public sealed class CommandWorkload : IWorkload
     /// <inheritdoc />
     public void OnReply(int node, ClientReply reply)
     {
-        if (!_clientOfRequest.TryGetValue(reply.RequestId, out var client)) return;
-        _world.Scheduler.After(_world.ClientLatency(), Wake(_clients[client], (long)reply.RequestId, reply));
+        if (_loop.TryClientOf(reply.RequestId, out var client)) _loop.Answer(client, reply.RequestId, reply);
     }
 
     /// <inheritdoc />
     public void OnWake(int client, long token, object? payload)
     {
         var c = _clients[client];
-        if (token == 0) { Issue(c, newCommand: true); return; }
-        if (token == RetryToken) { Issue(c, newCommand: false); return; }
-        if ((ulong)token != c.RequestId) return; // a late answer to a request already given up on
-        _clientOfRequest.Remove(c.RequestId);
-        c.RequestId = 0;
-        if (payload is not ClientReply reply)
-        {
-            c.Target = 1 + (c.Target % _world.Nodes.Count); // timed out: try the next node
-            Issue(c, newCommand: false);
-            return;
-        }
+        if (token == ClientRetryLoop.StartToken) { NewCommand(c); Send(c); return; }
+        if (token == ClientRetryLoop.RetryToken) { Send(c); return; }
+        if (!_loop.Claim(c, token)) return; // a late answer to a request already given up on
+        // Register clients never give up, so the loop's "out of attempts" answer cannot come.
+        if (payload is not ClientReply reply) { _loop.OnTimeout(c, Send); return; }
         switch (reply.Outcome)
         {
             case ClientOutcome.Applied:
                 Acknowledge(c, reply);
                 // After the heal each client completes one fresh command, then goes idle (liveness phase).
-                if (_world.Healed && c.IssuedAt >= _world.HealTimeMs) { c.Idle = true; return; }
+                if (_world.Healed && c.InvokedAt >= _world.HealTimeMs) { c.Idle = true; return; }
                 _world.Scheduler.After(_random.Next(1, _world.Options.ClientThinkMs * 2), Wake(c, 0, null));
                 return;
             case ClientOutcome.NotLeader:
-                c.Target = reply.LeaderHint != 0 ? (int)reply.LeaderHint : 1 + (c.Target % _world.Nodes.Count);
-                break;
+                _loop.OnNotLeader(c, reply.LeaderHint, Send);
+                return;
+            default:
+                _loop.OnRefused(c, Send);
+                return;
         }
-        _world.Scheduler.After(_random.Next(5, 50), Wake(c, RetryToken, null));
     }
 
-    private void Issue(Client c, bool newCommand)
+    private void Send(IRetryingClient client)
     {
-        if (newCommand)
-        {
-            c.Seq++;
-            c.Command = new byte[24];
-            BinaryPrimitives.WriteUInt64LittleEndian(c.Command, (ulong)c.Index + 1);
-            BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(8), c.Seq);
-            BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(16), _random.NextULong());
-            c.IssuedAt = _world.Scheduler.Now;
-            c.Target = _random.Next(1, _world.Nodes.Count + 1); // any node: followers forward to the leader
-            if (_world.Timeline is not null) _operations.Add((c.Index, c.Seq, c.IssuedAt, -1));
-        }
-        c.RequestId = ++_nextRequestId;
-        _clientOfRequest[c.RequestId] = c.Index;
-        _world.Scheduler.After(_world.ClientLatency(), new SimEvent(EventKind.ClientRequest, c.Target, 0, c.Index, 0, new Proposal(c.RequestId, c.Command)));
-        _world.Scheduler.After(RequestTimeoutMs, Wake(c, (long)c.RequestId, null));
+        var c = (Client)client;
+        _loop.Send(c, id => new Proposal(id, c.Command));
+    }
+
+    private void NewCommand(Client c)
+    {
+        c.Seq++;
+        c.Command = new byte[24];
+        BinaryPrimitives.WriteUInt64LittleEndian(c.Command, (ulong)c.Index + 1);
+        BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(8), c.Seq);
+        BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(16), _random.NextULong());
+        c.InvokedAt = _world.Scheduler.Now;
+        c.Attempts = 0;
+        c.Target = _random.Next(1, _world.Nodes.Count + 1); // any node: followers forward to the leader
+        if (_world.Timeline is not null) _operations.Add((c.Index, c.Seq, c.InvokedAt, -1));
     }
 
     private void Acknowledge(Client c, ClientReply reply)
@@ -131,11 +132,11 @@ public sealed class CommandWorkload : IWorkload
             if (i >= 0) _operations[i] = _operations[i] with { End = _world.Scheduler.Now };
         }
         _world.Checker.OnAcknowledged(c.Index, reply.Index, EntryDigest.OfPayload(0, c.Command));
-        if (_world.Healed && c.IssuedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
+        if (_world.Healed && c.InvokedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
         _world.Trace("ack", c.Index, (long)reply.Index);
     }
 
-    private static SimEvent Wake(Client c, long token, object? payload) => new(EventKind.ClientWake, c.Index, 0, token, 0, payload);
+    private static SimEvent Wake(Client c, long token, object? payload) => ClientRetryLoop.Wake(c.Index, token, payload);
 
     /// <inheritdoc />
     public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0 && _clients.All(c => c.Idle);

@@ -9,62 +9,116 @@ namespace Cairn.Simulation.World;
 public sealed partial class SimDisk
 {
     /// <summary>
-    /// Loads the durable state. A short last record is a torn write that was never synced, so it is
-    /// dropped. Any other checksum failure that survives <see cref="ReadRetriesMax"/> re-reads means the
-    /// durable log is corrupt: the load throws and the node refuses to start, because carrying on
-    /// could forget an acknowledged entry or vote.
+    /// Loads the durable state. Each slot is classified (<see cref="Classify"/>); a record the reader cannot
+    /// use is dropped only when it lies past the sync watermark and is torn or unwritten: then it and everything
+    /// after it were never synced, so never acknowledged. Any other damage that survives
+    /// <see cref="ReadRetriesMax"/> re-reads, or a log that ends before the watermark, means acknowledged state
+    /// may be gone: the load throws and the node refuses to start (fail-stop, it stays down) rather than
+    /// rejoin having forgotten a vote or an entry.
     /// </summary>
     public DurableState Load()
     {
         if (Corruption is not null) throw new InvalidDataException(Corruption);
         var image = new LogImage();
-        for (var i = 0; i < _durable.Count; i++)
+        var kept = 0;
+        while (kept < _durable.Count)
         {
-            if (IsTorn(_durable[i].Bytes))
-            {
-                if (i != _durable.Count - 1) throw Corrupt($"record {i} is short but not the last");
-                _durable.RemoveAt(i);
-                TornTailsDiscarded++;
-                break;
-            }
-            ApplyRecord(ReadRecord(i), image);
+            var seq = _firstSeq + kept;
+            var (state, record) = ReadRecord(kept, seq);
+            if (state == SlotState.Intact) { ApplyRecord(record!, image); kept++; continue; }
+            if (!EndsTheLog(state, seq, _durable[kept].Bytes)) throw Corrupt(Describe(state, kept, seq));
+            break;
         }
-        var state = new DurableState(image.HardState, image.Entries, image.Snapshot);
-        ResetMirror(state);
-        return state;
+        if (kept < _durable.Count)
+        {
+            _durable.RemoveRange(kept, _durable.Count - kept);
+            TornTailsDiscarded++;
+        }
+        var last = _firstSeq + kept - 1;
+        if (last < _syncedThrough && !LegacyReader)
+            throw Corrupt($"the log ends at record {last} but records through {_syncedThrough} were synced (a lost write)");
+        _nextSeq = last + 1;
+        _syncedThrough = last; // what a started node acts on is durable: the host syncs the file before it starts
+        var loaded = new DurableState(image.HardState, image.Entries, image.Snapshot);
+        LostOnLoad = CompareWithMirror(image);
+        ResetMirror(loaded);
+        return loaded;
     }
 
-    private static bool IsTorn(byte[] bytes) =>
-        bytes.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(bytes) != bytes.Length - 8;
+    /// <summary>Set by a load that recovered a state other than the one this disk made durable (a torn tail
+    /// excepted): what was lost. Only a canary reader can produce it; the safety checker reports it.</summary>
+    public string? LostOnLoad { get; private set; }
 
-    private LogRecord ReadRecord(int i)
+    /// <summary>A canary reader that predates the watermark and the header checksum.</summary>
+    private bool LegacyReader => Faults.CorruptLengthAsTornTail || Faults.HoleAsEndOfLog;
+
+    /// <summary>Only a torn or unwritten slot past the sync watermark may end the log; canaries widen the rule.</summary>
+    private bool EndsTheLog(SlotState state, long seq, byte[] bytes)
     {
+        if (Faults.CorruptLengthAsTornTail && state != SlotState.Hole && LengthDisagrees(bytes)) return true;
+        if (Faults.HoleAsEndOfLog && state == SlotState.Hole) return true;
+        return state is SlotState.Torn or SlotState.Hole && seq > _syncedThrough;
+    }
+
+    private string Describe(SlotState state, int slot, long seq)
+    {
+        var synced = seq <= _syncedThrough ? "synced" : "unsynced";
+        return state switch
+        {
+            SlotState.Hole => $"{synced} record {seq} (slot {slot}) was never written (a lost write)",
+            SlotState.Torn => $"{synced} record {seq} (slot {slot}) is short: a synced record cannot be torn",
+            SlotState.BadHeader => $"{synced} record {seq} (slot {slot}) fails its header checksum (length word or identity damaged) after {ReadRetriesMax} re-reads",
+            SlotState.Misdirected => $"slot {slot} holds another record than {seq} (a misdirected write)",
+            _ => $"{synced} record {seq} (slot {slot}) fails its checksum after {ReadRetriesMax} re-reads",
+        };
+    }
+
+    /// <summary>Reads slot <paramref name="slot"/>, re-reading up to <see cref="ReadRetriesMax"/> times while it fails.</summary>
+    private (SlotState State, LogRecord? Record) ReadRecord(int slot, long seq)
+    {
+        var state = SlotState.Intact;
         for (var attempt = 0; attempt <= ReadRetriesMax; attempt++)
         {
-            var stored = _durable[i];
+            var stored = _durable[slot];
             var bytes = stored.Bytes;
-            var readFlip = Faults.Random.Chance(Faults.ReadFlipRate);
+            var readFlip = Faults.ReadFlipRate > 0 && Faults.Random.Chance(Faults.ReadFlipRate);
             if (readFlip) bytes = FlipBit(bytes); // transient: the next read is clean
-            var payload = bytes.AsSpan(8);
-            var valid = Crc32C.Compute(payload) == BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
-            if (!valid && !Faults.SkipChecksum) continue;
-            if (valid && !readFlip && stored.Decoded is not null) return stored.Decoded;
+            state = Classify(bytes, seq);
+            if (state == SlotState.BadPayload && Faults.SkipChecksum && bytes.Length >= HeaderBytes) state = SlotState.Intact;
+            if (state != SlotState.Intact) continue;
+            if (!readFlip && stored.Decoded is not null) return (state, stored.Decoded);
             try
             {
-                return LogRecord.Parser.ParseFrom(payload);
+                return (state, LogRecord.Parser.ParseFrom(bytes.AsSpan(HeaderBytes)));
             }
             catch (InvalidProtocolBufferException) when (Faults.SkipChecksum)
             {
-                return new LogRecord();
+                return (state, new LogRecord());
             }
         }
-        throw Corrupt($"record {i} fails its checksum after {ReadRetriesMax} re-reads");
+        return (state, null);
     }
 
     private InvalidDataException Corrupt(string what)
     {
         Corruption = $"log disk corrupt: {what}; refusing to start";
         return new InvalidDataException(Corruption);
+    }
+
+    /// <summary>What the loaded image lacks or changes of the durable mirror (acknowledged writes and crash
+    /// survivors), or null when they agree: the oracle behind the DurableStateRecovered invariant.</summary>
+    private string? CompareWithMirror(LogImage loaded)
+    {
+        var m = _mirror;
+        if ((m.HardState?.Term ?? 0) != (loaded.HardState?.Term ?? 0) || (m.HardState?.Vote ?? 0) != (loaded.HardState?.Vote ?? 0))
+            return $"hard state term {m.HardState?.Term ?? 0} vote {m.HardState?.Vote ?? 0} came back as term {loaded.HardState?.Term ?? 0} vote {loaded.HardState?.Vote ?? 0}";
+        if (m.Base != loaded.Base) return $"snapshot at {m.Base} came back at {loaded.Base}";
+        if (m.Entries.Count != loaded.Entries.Count)
+            return $"log ({m.Base}, {m.Base + (ulong)m.Entries.Count}] came back as ({loaded.Base}, {loaded.Base + (ulong)loaded.Entries.Count}]";
+        for (var i = 0; i < m.Entries.Count; i++)
+            if (m.Entries[i].Term != loaded.Entries[i].Term || m.Entries[i].Index != loaded.Entries[i].Index)
+                return $"entry {m.Entries[i].Index} (term {m.Entries[i].Term}) came back as {loaded.Entries[i].Index} (term {loaded.Entries[i].Term})";
+        return null;
     }
 
     /// <summary>Applies one record to the log being rebuilt; a record that cannot follow the log (which only

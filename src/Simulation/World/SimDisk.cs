@@ -8,9 +8,10 @@ namespace Cairn.Simulation.World;
 
 /// <summary>
 /// A simulated Raft log disk. Writes are volatile until their sync completes; a crash drops unsynced
-/// writes (or, with torn writes, keeps a prefix whose last record may be cut short). Records are
-/// <c>[u32 length][u32 CRC-32C][LogRecord]</c>. Loading discards a torn tail (never acknowledged) and
-/// refuses to start on any other corruption, so a node never forgets what it acknowledged.
+/// writes (or, with torn writes, keeps a prefix whose last record may be cut short). The record format
+/// and the sync watermark are in <c>SimDisk.Format.cs</c>. Loading discards a torn tail past the
+/// watermark (never acknowledged) and refuses to start on any other damage, so a node never forgets
+/// what it acknowledged.
 /// </summary>
 public sealed partial class SimDisk : ILogDisk
 {
@@ -85,7 +86,7 @@ public sealed partial class SimDisk : ILogDisk
     {
         var record = new LogRecord { HardState = write.HardState, Snapshot = write.Snapshot };
         record.Entries.AddRange(write.Entries);
-        _volatile.Add((write.Id, Encode(record), record));
+        _volatile.Add((write.Id, Encode(record, _nextSeq++), record));
         Submitted++;
         OnSubmit?.Invoke(write.Id);
     }
@@ -96,10 +97,8 @@ public sealed partial class SimDisk : ILogDisk
         var n = 0;
         while (n < _volatile.Count && _volatile[n].Id <= id)
         {
-            var bytes = _volatile[n].Record;
-            var flipped = Faults.Random.Chance(Faults.WriteFlipRate);
-            if (flipped) bytes = FlipBit(bytes);
-            _durable.Add(new StoredRecord(bytes, flipped ? null : _volatile[n].Decoded));
+            Store(_volatile[n].Record, _volatile[n].Decoded);
+            _syncedThrough = _firstSeq + _durable.Count - 1;
             Mirror(_volatile[n].Decoded);
             if (_volatile[n].Decoded.Snapshot is { ReplaceLog: false }) CompactionsSynced++;
             n++;
@@ -121,10 +120,12 @@ public sealed partial class SimDisk : ILogDisk
                 var torn = i == keep - 1 && Faults.Random.Chance(0.5);
                 if (torn) bytes = bytes[..Faults.Random.Next(1, bytes.Length)];
                 _durable.Add(new StoredRecord(bytes, torn ? null : _volatile[i].Decoded));
-                // Survivors of a torn batch were never acknowledged; the checkers' mirror ignores them.
+                // Survivors were never acknowledged, but they are on disk now: a load must find them.
+                if (!torn) Mirror(_volatile[i].Decoded);
             }
         }
         _volatile.Clear();
+        _nextSeq = _firstSeq + _durable.Count;
     }
 
     /// <summary>Rebuilds the checkers' mirror of the durable log from what a successful load found.</summary>
@@ -139,33 +140,27 @@ public sealed partial class SimDisk : ILogDisk
     /// <summary>Folds the durable records into one checkpoint record built from the decoded mirror.</summary>
     private void Fold()
     {
-        if (Faults.WriteFlipRate > 0) return; // a real disk would rewrite from its own (possibly rotten) bytes
+        if (Faults.Damaging) return; // a real disk would rewrite from its own (possibly rotten) bytes
         _durable.Clear();
+        _firstSeq = _nextSeq; // a new log file; writes still in flight are renumbered after its records
         var entries = _mirror.Entries;
         for (var start = 0; start < Math.Max(1, entries.Count); start += FoldEntriesPerRecordMax)
         {
             var record = new LogRecord { HardState = start == 0 ? _mirror.HardState : null, Snapshot = start == 0 ? _mirror.Snapshot : null };
             for (var i = start; i < Math.Min(entries.Count, start + FoldEntriesPerRecordMax); i++) record.Entries.Add(entries[i]);
-            _durable.Add(new StoredRecord(Encode(record), record));
+            _durable.Add(new StoredRecord(Encode(record, _firstSeq + _durable.Count), record));
         }
+        _syncedThrough = _firstSeq + _durable.Count - 1;
+        _nextSeq = _syncedThrough + 1;
+        for (var i = 0; i < _volatile.Count; i++)
+            _volatile[i] = (_volatile[i].Id, Encode(_volatile[i].Decoded, _nextSeq++), _volatile[i].Decoded);
     }
 
     private byte[] FlipBit(byte[] bytes)
     {
         var copy = (byte[])bytes.Clone();
-        var bit = Faults.Random.Next(64, copy.Length * 8); // past the length word, so the record keeps its size
-        copy[bit / 8] ^= (byte)(1 << (bit % 8));
+        FlipOne(copy, Faults.Random.Next(0, copy.Length * 8)); // anywhere: the header checksum covers the length word
         RecordsFlipped++;
         return copy;
-    }
-
-    private static byte[] Encode(LogRecord record)
-    {
-        var payload = record.ToByteArray();
-        var bytes = new byte[8 + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), Crc32C.Compute(payload));
-        payload.CopyTo(bytes, 8);
-        return bytes;
     }
 }

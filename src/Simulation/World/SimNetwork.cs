@@ -7,7 +7,7 @@ namespace Cairn.Simulation.World;
 /// The simulated network: latency distribution, loss, duplication, reordering (through random delays),
 /// corruption, symmetric and one-way partitions, and clogging of nodes or links.
 /// </summary>
-public sealed class SimNetwork : INetwork
+public sealed partial class SimNetwork : INetwork
 {
     private readonly Scheduler _scheduler;
     private readonly SimRandom _random;
@@ -83,9 +83,7 @@ public sealed class SimNetwork : INetwork
     {
         if (_random.Chance(Profile.CorruptRate))
         {
-            frame = (byte[])frame.Clone();
-            var bit = _random.Next(0, frame.Length * 8);
-            frame[bit / 8] ^= (byte)(1 << (bit % 8));
+            frame = Damage(frame, _random);
             Corrupted++;
         }
         var delay = DrawLatency();

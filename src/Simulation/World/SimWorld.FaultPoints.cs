@@ -51,6 +51,7 @@ public sealed partial class SimWorld : INodeObserver
     {
         Checker.OnSent(node, message);
         RecordVote(node, message);
+        CountSnapshotChunk(message);
     }
 
     /// <inheritdoc />
@@ -76,6 +77,7 @@ public sealed partial class SimWorld : INodeObserver
     private int DrawSnapshotThreshold()
     {
         var random = SimRandom.Derive(Options.Seed, "snapshot-threshold");
+        if (LargeValueRun) return random.Next(Workloads.Kv.LargeValues.SnapshotThresholdMin, Workloads.Kv.LargeValues.SnapshotThresholdMax + 1);
         return random.Chance(0.5) ? random.Next(20, 200) : new RaftOptions { Id = 1, Peers = new ulong[] { 1 } }.SnapshotEntriesThreshold;
     }
 
@@ -85,7 +87,11 @@ public sealed partial class SimWorld : INodeObserver
     private bool? _preVote;
 
     /// <summary>The snapshot threshold every node of this run uses.</summary>
-    public int SnapshotThreshold => _snapshotThreshold ??= DrawSnapshotThreshold();
+    public int SnapshotThreshold => _snapshotThreshold ??= Limits.SnapshotEntriesThreshold ?? DrawSnapshotThreshold();
+
+    /// <summary>This run's seeded limits (tiny in some runs: session table, watch queues, batches, snapshot threshold).</summary>
+    public RunLimits Limits => _limits ??= RunLimits.Draw(Options.Seed, Options.Clients);
+    private RunLimits? _limits;
     private int? _snapshotThreshold;
 
     private static bool GrantsVote(Ready ready)

@@ -82,14 +82,20 @@ public sealed partial class SimWorld
 
     private DiskFaults DiskFaultsFor(int id)
     {
-        var flips = Plan.Has(FaultKinds.BitFlip) && id <= Plan.BitFlipNodes;
+        var faulty = Plan.FaultyDisks.Contains(id);
+        double Rate(FaultKinds kind, double rate) => faulty && Plan.Has(kind) ? rate : 0;
         return new DiskFaults
         {
             Random = SimRandom.Derive(Options.Seed, $"disk-{id}"),
             TornWrites = Plan.Has(FaultKinds.TornWrite),
-            WriteFlipRate = flips ? Plan.WriteFlipRate : 0,
-            ReadFlipRate = flips ? Plan.ReadFlipRate : 0,
+            WriteFlipRate = Rate(FaultKinds.BitFlip, Plan.WriteFlipRate),
+            ReadFlipRate = Rate(FaultKinds.BitFlip, Plan.ReadFlipRate),
+            DamageRate = Rate(FaultKinds.DiskCorrupt, Plan.DamageRate),
+            MisdirectRate = Rate(FaultKinds.MisdirectedWrite, Plan.MisdirectRate),
+            LostWriteRate = Rate(FaultKinds.LostWrite, Plan.LostWriteRate),
             SkipChecksum = _bugs.SkipChecksum,
+            CorruptLengthAsTornTail = _bugs.CorruptLengthAsTornTail,
+            HoleAsEndOfLog = _bugs.HoleAsEndOfLog,
         };
     }
 
@@ -108,7 +114,7 @@ public sealed partial class SimWorld
             Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
             Hash.Add(e.A);
             Dispatch(e);
-            if (Healed && Converged()) break;
+            if (Healed && (Converged() || LivenessBoundPassed)) break;
             if (Scheduler.Processed > EventsMax || Scheduler.Pending > PendingEventsMax)
             {
                 Violations.Report("Bounded", $"run exceeded {EventsMax} events or {PendingEventsMax} pending events (event storm)");
@@ -132,9 +138,9 @@ public sealed partial class SimWorld
     /// <summary>Starts a new incarnation of <paramref name="node"/> from its disk; a corrupt disk keeps it down.</summary>
     private void StartNode(SimNode node)
     {
-        var options = new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote };
+        var options = WithLargeValueLimits(new RaftOptions { Id = (ulong)node.Id, Peers = Enumerable.Range(1, Nodes.Count).Select(i => (ulong)i).ToArray(), SnapshotEntriesThreshold = SnapshotThreshold, PreVote = PreVote, AppendEntriesMax = Limits.AppendEntriesMax ?? new RaftOptions { Id = 1, Peers = [1] }.AppendEntriesMax });
         var random = SimRandom.Derive(Options.Seed ^ (ulong)node.Incarnation * 7919, $"raft-{node.Id}");
-        var sink = new ReplyRoute(Workload, node.Id);
+        var sink = new ReplyRoute(this, node.Id);
         var sm = Workload.CreateStateMachine();
         node.Disk.OnSubmit = id => ScheduleSync(node, id);
         try
@@ -156,9 +162,4 @@ public sealed partial class SimWorld
 
     /// <summary>Client-to-node latency.</summary>
     public long ClientLatency() => _clientRandom.Next(1, 5);
-
-    private sealed class ReplyRoute(IWorkload workload, int node) : IClientReplySink
-    {
-        public void OnReply(ClientReply reply) => workload.OnReply(node, reply);
-    }
 }

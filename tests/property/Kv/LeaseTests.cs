@@ -10,6 +10,9 @@ public sealed class LeaseTests
 {
     private readonly KvReplica _kv = new();
 
+    /// <summary>How long a 5 s lease runs on the lessor's clock: stretched by the drift allowance, plus the tick margin.</summary>
+    private static readonly long Span5 = 5_000 + (5_000 * LessorOptions.Default.ClockDriftMaxPpm / 1_000_000) + LessorOptions.Default.ExpiryMarginMs;
+
     [Fact]
     public void Revoking_a_lease_deletes_its_keys_in_one_revision()
     {
@@ -45,11 +48,11 @@ public sealed class LeaseTests
         lessor.Promote(0);
         Assert.Empty(lessor.Tick(4_000));
         Assert.Equal(5, lessor.KeepAlive(new LeaseKeepAliveRequest { ID = id }).TTL);
-        Assert.Empty(lessor.Tick(8_999));
-        Assert.Equal(new[] { id }, lessor.Tick(9_000));
-        Assert.Empty(lessor.Tick(9_001)); // reported once, retried later
+        Assert.Empty(lessor.Tick(4_000 + Span5 - 1));
+        Assert.Equal(new[] { id }, lessor.Tick(4_000 + Span5));
+        Assert.Empty(lessor.Tick(4_000 + Span5 + 1)); // reported once, retried later
         Assert.Equal(0, lessor.KeepAlive(new LeaseKeepAliveRequest { ID = id }).TTL); // never revived
-        Assert.Equal(new[] { id }, lessor.Tick(12_000)); // revoke not applied yet: reported again
+        Assert.Equal(new[] { id }, lessor.Tick(4_000 + Span5 + LessorOptions.Default.ExpiredRetryMs)); // revoke not applied yet: reported again
         _kv.Apply(new KvCommand { LeaseExpire = new LeaseExpireRequest { ID = id } });
         Assert.Empty(lessor.Tick(60_000));
         Assert.Equal(0, _kv.Machine.Leases.Count);
@@ -62,8 +65,8 @@ public sealed class LeaseTests
         Lessor lessor = _kv.Machine.Lessor;
         lessor.Promote(1_000_000);
         Assert.Empty(lessor.Tick(0));
-        Assert.Empty(lessor.Tick(4_999));
-        Assert.Equal(new[] { id }, lessor.Tick(5_000));
+        Assert.Empty(lessor.Tick(Span5 - 1));
+        Assert.Equal(new[] { id }, lessor.Tick(Span5));
     }
 
     [Fact]
@@ -76,8 +79,21 @@ public sealed class LeaseTests
         lessor.Demote();
         lessor.Promote(4_500);
         Assert.Equal(5, lessor.TimeToLive(new LeaseTimeToLiveRequest { ID = id }).TTL);
-        Assert.Empty(lessor.Tick(9_000));
-        Assert.Equal(new[] { id }, lessor.Tick(9_500));
+        Assert.Empty(lessor.Tick(4_500 + Span5 - 1));
+        Assert.Equal(new[] { id }, lessor.Tick(4_500 + Span5));
+    }
+
+    /// <summary>Issue 7 §3: a leader clock running 5 % fast (the nemesis' worst drift) still keeps a lease for
+    /// its whole TTL of true time: after 5 s of true time it has read 5.25 s, and the lease is not expired.</summary>
+    [Fact]
+    public void Lessor_with_a_fast_clock_never_expires_a_lease_before_its_ttl()
+    {
+        long id = _kv.Apply(Grant(5)).LeaseGrant.ID;
+        Lessor lessor = _kv.Machine.Lessor;
+        lessor.Promote(0);
+        long fastReadingAfterTtl = 5_000 * (1_000_000 + LessorOptions.Default.ClockDriftMaxPpm) / 1_000_000;
+        Assert.Empty(lessor.Tick(fastReadingAfterTtl));
+        Assert.Equal(5, lessor.TimeToLive(new LeaseTimeToLiveRequest { ID = id }).GrantedTTL);
     }
 
     [Fact]

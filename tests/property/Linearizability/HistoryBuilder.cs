@@ -24,6 +24,21 @@ internal sealed class HistoryBuilder
     public HistoryBuilder Range(int process, string start, string end, long call, long ret, long revision, params KeyValue[] kvs) =>
         Add(process, new RangeRequest(start, end), new RangeResponse(revision, kvs), call, ret);
 
+    public HistoryBuilder GetAt(int process, string key, long at, long call, long ret, long revision, params KeyValue[] kvs) =>
+        Add(process, new RangeRequest(key, null, at), new RangeResponse(revision, kvs), call, ret);
+
+    public HistoryBuilder GetAtError(int process, string key, long at, long call, long ret, string error) =>
+        Add(process, new RangeRequest(key, null, at), new KvErrorResponse(error), call, ret);
+
+    public HistoryBuilder Compact(int process, long revision, long call, long ret, long header) =>
+        Add(process, new CompactRequest(revision), new CompactResponse(header), call, ret);
+
+    public HistoryBuilder CompactError(int process, long revision, long call, long ret, string error) =>
+        Add(process, new CompactRequest(revision), new KvErrorResponse(error), call, ret);
+
+    public HistoryBuilder CompactUnknown(int process, long revision, long call) =>
+        Add(process, new CompactRequest(revision), null, call, HistoryOperation.OpenReturnTime, OperationOutcome.Info);
+
     public HistoryBuilder Delete(int process, string key, long call, long ret, long revision, long deleted) =>
         Add(process, new DeleteRequest(key), new DeleteResponse(revision, deleted), call, ret);
 

@@ -31,6 +31,25 @@ public sealed class HistoryJsonTests
     }
 
     [Fact]
+    public void HistoricalReadsCompactionsAndErrorRepliesRoundTrip()
+    {
+        string[] lines =
+        [
+            """{"type":"ok","process":4,"op":"get","args":{"key":"k1","revision":9},"result":{"revision":12,"kvs":[]},"time":1310}""",
+            """{"type":"ok","process":4,"op":"range","args":{"key":"k0","range_end":"k4","revision":3},"result":{"error":"compacted"},"time":1320}""",
+            """{"type":"ok","process":4,"op":"get","args":{"key":"k1","revision":99},"result":{"error":"future_revision"},"time":1330}""",
+            """{"type":"ok","process":5,"op":"compact","args":{"revision":8},"result":{"revision":12},"time":1340}""",
+        ];
+        HistoryEvent[] events = [.. lines.Select(HistoryJsonReader.ParseLine)];
+        Assert.Equal(new RangeRequest("k1", null, 9), events[0].Request);
+        Assert.Equal(new KvErrorResponse(KvErrorResponse.Compacted), events[1].Response);
+        Assert.Equal(new KvErrorResponse(KvErrorResponse.FutureRevision), events[2].Response);
+        Assert.Equal(new CompactRequest(8), events[3].Request);
+        Assert.Equal(new CompactResponse(12), events[3].Response);
+        Assert.Equal(lines, events.Select(HistoryJsonWriter.ToLine));
+    }
+
+    [Fact]
     public void MalformedLineNamesItsLineNumber()
     {
         var text = new StringReader("""{"type":"invoke","process":1,"op":"get","args":{"key":"a"},"time":1}""" + "\n" + """{"type":"ok","process":1,"op":"get","time":2}""");

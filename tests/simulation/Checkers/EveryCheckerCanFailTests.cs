@@ -26,6 +26,7 @@ public class EveryCheckerCanFailTests
         { "CommitMonotonic", "commit-index-regresses", "", "register" },
         { "CommittedEntryDurable", "ack-before-sync", "", "register" },
         { "ApplyOnlyDurable", "apply-before-durable", "", "register" },
+        { "DurableStateRecovered", "corrupt-length-as-torn-tail", "", "register" },
         { "AcknowledgedCommandCommitted", "ack-without-term-check", "", "register" },
         { "Liveness", "abandon-lagging-follower", "", "register" },
         { "Bounded", "commit-beyond-verified", "CommittedPrefixAgreement,Liveness", "register" },
@@ -33,6 +34,12 @@ public class EveryCheckerCanFailTests
         { "WatchStream", "watch-drops-event", "", "kv" },
         { "ReplicaAgreement", "local-lease-expiry", "", "kv" },
         { "Session", "snapshot-without-sessions", "ReplicaAgreement", "kv" },
+        { "ReplicaAgreement", "restore-drops-lease-key", "", "kv" },
+        { "LeaseExpiry", "lease-expires-early", "", "kv" },
+        { "WatchStream", "watch-stream-stalls", "", "kv" },
+        { "ReadReplyApplied", "read-reply-ahead", "", "kv" },
+        { "RequestId", "admit-pending-request-id", "", "kv" },
+        { "ReplyAttribution", "admit-pending-request-id", "RequestId", "kv" },
     };
 
     [Theory]

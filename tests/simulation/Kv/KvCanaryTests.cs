@@ -27,6 +27,11 @@ public class KvCanaryTests
         { "local-lease-expiry", "ReplicaAgreement" },
         { "snapshot-without-sessions", "ReplicaAgreement" },
         { "follower-read-before-readindex", "Linearizability" },
+        { "restore-drops-lease-key", "ReplicaAgreement" },
+        { "lease-expires-early", "LeaseExpiry" },
+        { "watch-stream-stalls", "WatchStream" },
+        { "read-reply-ahead", "ReadReplyApplied" },
+        { "admit-pending-request-id", "RequestId" },
         { "forward-reply-to-wrong-request", "Linearizability" },
     };
 

@@ -177,6 +177,40 @@ public sealed class SnapshotTests
         Assert.Equal(c.Disks[1].Snapshot!.Data, c.Disks[3].Snapshot!.Data);
     }
 
+    /// <summary>Reference: section 7, while the leader keeps compacting: a transfer under way goes on with the snapshot it
+    /// started (pinned per follower) instead of restarting from byte 0 at every compaction, which under steady load
+    /// would never let a transfer of hundreds of chunks finish.</summary>
+    [Fact]
+    public void Section7_CompactionDuringATransfer_DoesNotRestartIt()
+    {
+        var c = ClusterWithCommands(3, chunkBytes: 8);
+        c.Down.Add(3);
+        Propose(c, 20);
+        c.Compact(1, c[1].AppliedIndex);
+        var first = c[1].SnapshotIndex;
+        c.Down.Remove(3);
+        int Chunks() => c.Sent.Count(m => m.Type == MessageType.MsgSnapshot && m.To == 3);
+        for (var round = 0; round < 20 && Chunks() < 3; round++)
+        {
+            for (var i = 0; i < c.Options(1).HeartbeatTicks; i++) c.Tick(1);
+            while (Chunks() < 3 && c.DeliverOne()) { }
+        }
+        Assert.Equal(3, Chunks()); // a transfer of the first snapshot is under way
+        c.Drop = m => m.To == 3 || m.From == 3; // node 3 is cut off while the leader commits and compacts again
+        Propose(c, 10);
+        c.Compact(1, c[1].AppliedIndex);
+        Assert.True(c[1].SnapshotIndex > first);
+        c.Drop = null;
+        var resumed = c.Sent.Count;
+        c.Heartbeat(1);
+
+        var next = c.Sent.Skip(resumed).First(m => m.Type == MessageType.MsgSnapshot && m.To == 3);
+        Assert.Equal(first, next.Index); // the same transfer ...
+        Assert.True(next.SnapshotOffset > 0, "... continued where it stopped");
+        HeartbeatUntil(c, () => c[3].AppliedIndex == c[1].CommitIndex);
+        Assert.Equal(c[1].SnapshotIndex, c[3].SnapshotIndex); // then the newer snapshot followed
+    }
+
     /// <summary>A restarted node comes back from its snapshot and the entries after it.</summary>
     [Fact]
     public void Section7_RestartRecoversFromSnapshot()

@@ -33,7 +33,8 @@ public sealed partial class KvNode
             Answer(read, KvReplyStatus.NotLeader, error: "lease requests are served by the leader");
             return;
         }
-        _pendingReads.Add(read.RequestId, read);
+        if (_bugs.AdmitPendingRequestId) _pendingReads[read.RequestId] = read; // canary: the earlier read is forgotten
+        else _pendingReads.Add(read.RequestId, read);
         Runtime.ReadLinearizable(read.RequestId); // may answer synchronously through OnReply
     }
 
@@ -48,7 +49,12 @@ public sealed partial class KvNode
         switch (read.Kind)
         {
             case PendingKind.Range:
-                Send(read.RequestId, KvReplyStatus.Ok, StateMachine.Read(read.Range!));
+                KvResult result = StateMachine.Read(read.Range!);
+                if (_bugs.ReadReplyAheadOfApplied && result.Range is { } range && Runtime.Raft.CommitIndex > Runtime.Raft.AppliedIndex)
+                {
+                    range.Header.Revision += 1; // canary: the header counts committed, not applied, writes
+                }
+                Send(read.RequestId, KvReplyStatus.Ok, result);
                 return;
             default:
                 AnswerLessor(read);

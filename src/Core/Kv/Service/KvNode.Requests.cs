@@ -103,7 +103,7 @@ public sealed partial class KvNode
             Send(requestId, KvReplyStatus.Rejected, error: $"request ids must be below {InternalRequestIdMin} (InternalRequestIdMin)");
             return false;
         }
-        if (_pendingReads.ContainsKey(requestId) || _forwarding.Contains(requestId) || Runtime.IsRequestPending(requestId))
+        if ((_pendingReads.ContainsKey(requestId) || _forwarding.Contains(requestId) || Runtime.IsRequestPending(requestId)) && !_bugs.AdmitPendingRequestId)
         {
             // Refused without touching the pending request: its answer must still reach the caller.
             Send(requestId, KvReplyStatus.Rejected, error: $"request id {requestId} is already pending");

@@ -17,9 +17,10 @@ public sealed record KvServiceOptions
     /// <summary>
     /// The most lease time one <see cref="KvNode.Tick"/> may add, in ms. The lessor measures time only as
     /// positive differences of the local clock; capping each step too means a forward clock jump (or a
-    /// long process pause) makes leases live longer, never expire early. Default 1000 ms (ten 100 ms ticks).
+    /// long process pause) makes leases live longer, never expire early. The cap also bounds how much lease
+    /// time a forward jump can add at all, so keep it near the tick period. Default 200 ms (two 100 ms ticks).
     /// </summary>
-    public long LessorStepMaxMs { get; init; } = 1000;
+    public long LessorStepMaxMs { get; init; } = 200;
 
     /// <summary>Most lease_expire commands the leader proposes per tick; the rest are reported again by
     /// the lessor later. Default 64.</summary>

@@ -37,6 +37,15 @@ public sealed class LinearizabilityResult
     /// <summary>Linearizable, not linearizable, or unknown (a search limit was reached).</summary>
     public SearchVerdict Verdict { get; }
 
+    /// <summary>The verdict as reported by <c>run --json</c> and <c>sweep --json</c>: <c>linearizable</c>,
+    /// <c>violation</c> or <c>unknown</c>.</summary>
+    public string VerdictName => Verdict switch
+    {
+        SearchVerdict.Linearizable => "linearizable",
+        SearchVerdict.NotLinearizable => "violation",
+        _ => "unknown",
+    };
+
     /// <summary>True when the history is linearizable.</summary>
     public bool Ok => Verdict == SearchVerdict.Linearizable;
 

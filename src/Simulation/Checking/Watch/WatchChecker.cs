@@ -4,14 +4,15 @@ using Google.Protobuf;
 namespace Cairn.Simulation.Checking.Watch;
 
 /// <summary>
-/// Checks every watch stream against the committed revision history: the stream's events must be a
-/// prefix of the committed events of its range from its start revision — in order, without gaps or
-/// duplicates, with the right kv and prev_kv — across re-creations on other nodes.
+/// Checks every watch stream against the committed revision history (<see cref="ReferenceHistory"/>): the
+/// stream's events must be a prefix of the committed events of its range from its start revision — in
+/// order, without gaps or duplicates, with the right kv and prev_kv — across re-creations on other nodes.
+/// <see cref="Lag"/> measures how far a stream is behind, for the stall check after the heal.
 /// </summary>
 public static class WatchChecker
 {
     /// <summary>Returns a description of the first stream that deviates, or null when all match.</summary>
-    public static string? Check(IEnumerable<WatchStream> streams, CommittedEvents committed)
+    public static string? Check(IEnumerable<WatchStream> streams, IReadOnlyList<(long Revision, Event Event)> committed)
     {
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentNullException.ThrowIfNull(committed);
@@ -28,9 +29,9 @@ public static class WatchChecker
         return null;
     }
 
-    private static string? CheckStream(WatchStream stream, CommittedEvents committed)
+    private static string? CheckStream(WatchStream stream, IReadOnlyList<(long Revision, Event Event)> committed)
     {
-        var expected = committed.Events.Where(e => e.Revision >= stream.StartRevision && InRange(stream, e.Event.Kv.Key)).ToList();
+        List<(long Revision, Event Event)> expected = Expected(stream, committed, long.MaxValue);
         for (int i = 0; i < stream.Events.Count; i++)
         {
             var (revision, got) = stream.Events[i];
@@ -48,7 +49,21 @@ public static class WatchChecker
         return null;
     }
 
-    private static bool InRange(WatchStream stream, ByteString key)
+    /// <summary>Committed events of the stream's range at or above its start and at or below
+    /// <paramref name="upTo"/> that it has not received yet (0 when it has them all).</summary>
+    public static int Lag(WatchStream stream, IReadOnlyList<(long Revision, Event Event)> committed, long upTo)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(committed);
+        if (stream.StartRevision == 0) return 0;
+        return Math.Max(0, Expected(stream, committed, upTo).Count - stream.Events.Count);
+    }
+
+    private static List<(long Revision, Event Event)> Expected(WatchStream stream, IReadOnlyList<(long Revision, Event Event)> committed, long upTo) =>
+        [.. committed.Where(e => e.Revision >= stream.StartRevision && e.Revision <= upTo && InRange(stream, e.Event.Kv.Key))];
+
+    /// <summary>True when <paramref name="key"/> is in the stream's range (etcd range rules).</summary>
+    internal static bool InRange(WatchStream stream, ByteString key)
     {
         if (stream.RangeEnd.IsEmpty) return key.Equals(stream.Key);
         bool unbounded = stream.RangeEnd.Length == 1 && stream.RangeEnd[0] == 0;

@@ -3,7 +3,7 @@ using Cairn.Core.Kv.Service;
 namespace Cairn.Simulation.Workloads.Kv;
 
 /// <summary>One simulated KV client: its session, its operation in flight and what it last saw.</summary>
-internal sealed class KvClient(int index)
+internal sealed class KvClient(int index) : IRetryingClient
 {
     private readonly SortedDictionary<string, long> _seenVersions = new(StringComparer.Ordinal);
 
@@ -45,6 +45,9 @@ internal sealed class KvClient(int index)
 
     /// <summary>The highest header revision the client has seen (0 = none yet).</summary>
     public long SeenRevision { get; set; }
+
+    /// <summary>Request ids this client took from other clients' pending attempts (each at most once).</summary>
+    public SortedSet<ulong> ReusedIds { get; } = [];
 
     /// <summary>The version of <paramref name="key"/> the client last observed (0 = absent or unknown).</summary>
     public long SeenVersion(string key) => _seenVersions.GetValueOrDefault(key);

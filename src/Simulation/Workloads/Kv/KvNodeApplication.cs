@@ -33,8 +33,16 @@ internal sealed class KvNodeApplication : INodeApplication, IKvReplySink
     /// <inheritdoc />
     public void Tick() => Kv.Tick(_node.Clock.NowMs);
 
+    /// <summary>Attempts this incarnation admitted and has not answered yet, by request id (the connections a
+    /// later reply can travel back on). A node that refuses reused ids holds at most one per id.</summary>
+    public SortedDictionary<ulong, List<KvAttempt>> Admitted { get; } = new();
+
     /// <inheritdoc />
-    public void OnReply(KvReply reply) => _workload.OnServiceReply(reply);
+    public void OnReply(KvReply reply)
+    {
+        Checking.Kv.ReadReplyCheck.Check(_workload.Violations, _node.Id, Kv.StateMachine, reply);
+        _workload.OnServiceReply(this, reply);
+    }
 
     /// <inheritdoc />
     public void OnWatchResponse(WatchResponse response) => _workload.OnWatchResponse(this, response);

@@ -50,15 +50,17 @@ public sealed partial class KvWorkload
         {
             _world.Violations.Report("Linearizability", text);
         }
+        else if (!_world.Options.AcceptUnknown)
+        {
+            _world.Violations.Report("LinearizabilityUnknown",
+                $"the linearizability search reached a limit before a verdict (partition {Linearizability.PartitionKey}); pass --accept-unknown to let the run pass");
+        }
     }
 
     private void CheckWatches()
     {
-        SimNode? source = _world.Nodes.Where(n => n.Up).OrderByDescending(n => n.Raft!.CommitIndex).ThenBy(n => n.Id).FirstOrDefault();
-        if (source is null) return;
-        // Replayed from the checker's record of the committed log: every node may have compacted its own (Raft §7).
-        CommittedEvents committed = CommittedEvents.Replay(_world.Checker.CommittedEntries, source.Raft!.CommitIndex);
-        string? problem = WatchChecker.Check(WatchStreams, committed);
+        if (Reference.Truncated) return; // beyond ReferenceHistory.EventsMax: no complete reference to judge by
+        string? problem = WatchChecker.Check(WatchStreams, Reference.Events);
         if (problem is null) return;
         _sections.Add(("Watch stream", problem));
         _world.Violations.Report("WatchStream", problem);

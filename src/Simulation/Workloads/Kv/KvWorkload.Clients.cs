@@ -8,50 +8,38 @@ namespace Cairn.Simulation.Workloads.Kv;
 /// <summary>KV clients: issue, retry under the same session stamp, complete or give up.</summary>
 public sealed partial class KvWorkload
 {
-    private sealed record ServiceCall(KvWorkload Workload, KvOperation Operation, ulong RequestId, SessionStamp Stamp) : ISimRequest
-    {
-        public void Deliver(SimNode node)
-        {
-            if (Workload.CurrentApplication(node.Id) is { } application)
-            {
-                Operation.SendTo(application.Kv, RequestId, Stamp);
-            }
-        }
-    }
-
     private void OnClientWake(KvClient c, long token, object? payload)
     {
-        if (token == 0 && c.Operation is null) { StartNext(c); return; }
-        if (token == RetryToken) { Send(c); return; }
-        if (token <= 0 || (ulong)token != c.RequestId) return; // a late answer to an attempt already given up on
-        _clientOfRequest.Remove(c.RequestId);
-        c.RequestId = 0;
-        if (payload is not KvReply reply)
+        if (token == ClientRetryLoop.StartToken && c.Operation is null) { StartNext(c); return; }
+        if (token == ClientRetryLoop.RetryToken) { Send(c); return; }
+        if (!_loop.Claim(c, token)) return; // a late answer to an attempt already given up on
+        if (payload is not (KvAttempt attempt, KvReply reply))
         {
-            c.Target = NextNode(c.Target); // timed out: try the next node
-            c.MaybeApplied = true;
-            Retry(c, immediately: true);
+            if (!_loop.OnTimeout(c, Send)) GiveUp(c);
             return;
         }
-        switch (reply.Status)
+        if (attempt.Reused && IsReusedIdRefusal(reply))
         {
-            case KvReplyStatus.Ok:
-                Complete(c, reply.Result!);
-                return;
-            case KvReplyStatus.NotLeader when reply.LeaderHint != 0 && (int)reply.LeaderHint != c.Target:
-                c.Target = (int)reply.LeaderHint;
-                Retry(c, immediately: true);
-                return;
-            case KvReplyStatus.NotLeader:
-                c.Target = NextNode(c.Target);
-                break;
+            // The node refused our reused id while another client's request held it: a definite failure of
+            // this request only (it never entered the node); the other request keeps its own outcome.
+            ReusedIdRefusals++;
+            GiveUp(c);
+            return;
         }
-        Retry(c, immediately: false);
+        bool retrying = reply.Status switch
+        {
+            KvReplyStatus.Ok => false,
+            KvReplyStatus.NotLeader => _loop.OnNotLeader(c, reply.LeaderHint, Send),
+            _ => _loop.OnRefused(c, Send), // rejected (a limit, or our fresh id was taken by a reuser), dropped
+        };
+        if (reply.Status == KvReplyStatus.Ok) Complete(c, reply.Result!);
+        else if (!retrying) GiveUp(c);
     }
 
     private void StartNext(KvClient c)
     {
         KvOperation op = c.ClientId == 0 ? KvOperationDraw.RegisterSession() : _draw.Next(c);
+        if (_largeValues) LargeValues.Pad(op.Request);
         c.Operation = op;
         c.Attempts = 0;
         c.MaybeApplied = false;
@@ -66,33 +54,42 @@ public sealed partial class KvWorkload
         {
             _history.Invoke(c.Process, op.History, c.InvokedAt);
         }
+        if (ReusablePendingId(c) is { } victim)
+        {
+            c.Target = victim.Target;
+            c.ReusedIds.Add(victim.RequestId);
+            RequestIdsReused++;
+            _loop.Send(c, id => new ServiceCall(this, new KvAttempt(c, id, c.Operation!, Reused: true), c.Stamp), victim.RequestId);
+            return;
+        }
         Send(c);
     }
 
-    private void Send(KvClient c)
+    private void Send(IRetryingClient client)
     {
-        c.Attempts++;
-        c.RequestId = ++_nextRequestId;
-        _clientOfRequest[c.RequestId] = c.Index;
-        var call = new ServiceCall(this, c.Operation!, c.RequestId, c.Stamp);
-        _world.Scheduler.After(_world.ClientLatency(), new SimEvent(EventKind.ClientRequest, c.Target, 0, c.Index, 0, call));
-        _world.Scheduler.After(AttemptTimeoutMs, Wake(c.Index, (long)c.RequestId, null));
+        var c = (KvClient)client;
+        _loop.Send(c, id => new ServiceCall(this, new KvAttempt(c, id, c.Operation!, Reused: false), c.Stamp));
     }
 
-    private void Retry(KvClient c, bool immediately)
+    /// <summary>
+    /// A client that reuses request ids (in runs with <see cref="RunLimits.RequestIdReusePercent"/>): a fresh
+    /// linearizable read sometimes takes the id of another client's read still in flight, and goes to the same
+    /// node. Only reads on both sides while <see cref="ReusedIdsAgainstWrites"/> is off. A client reuses an id
+    /// at most once, so a late reply cannot be claimed by a later operation.
+    /// </summary>
+    private KvClient? ReusablePendingId(KvClient c)
     {
-        if (c.Attempts >= AttemptsMax || _world.Scheduler.Now - c.InvokedAt >= OperationDeadlineMs)
+        if (_limits.RequestIdReusePercent is not { } percent || c.Operation!.Kind != KvOperationKind.Read || _random.Next(0, 100) >= percent)
         {
-            GiveUp(c);
-            return;
+            return null;
         }
-        if (immediately) Send(c);
-        else _world.Scheduler.After(_random.Next(1, Math.Min(RetryBackoffMaxMs, 25 << Math.Min(c.Attempts, 10)) + 1), Wake(c.Index, RetryToken, null));
+        return _clients.FirstOrDefault(other => other != c && other.RequestId != 0 && other.Operation is { } op
+            && (ReusedIdsAgainstWrites || op.Kind == KvOperationKind.Read) && !c.ReusedIds.Contains(other.RequestId));
     }
 
-    /// <summary>Out of time: if some attempt went unanswered the operation may or may not have taken
+    /// <summary>Out of attempts or time: if some attempt went unanswered the operation may or may not have taken
     /// effect (unknown outcome, and the client continues as a new process); if every attempt was
-    /// refused (not leader, rejected, dropped) it definitely did not.</summary>
+    /// refused (not leader, rejected, dropped, expired session) it definitely did not.</summary>
     private void GiveUp(KvClient c)
     {
         if (c.Operation!.History is not null && c.MaybeApplied)
@@ -114,6 +111,15 @@ public sealed partial class KvWorkload
         if (result.ResultCase == KvResult.ResultOneofCase.Error && op.Proposed)
         {
             CheckSession(c, result.Error);
+            if (result.Error.Code == KvErrorCode.SessionExpired)
+            {
+                // Evicted or expired (only possible with the run's tiny session limits): the command was refused
+                // at apply; an earlier attempt may still have applied. Register a new session next.
+                SessionsEnded++;
+                c.ClientId = 0;
+                GiveUp(c);
+                return;
+            }
         }
         if (op.History is not null)
         {
@@ -135,6 +141,8 @@ public sealed partial class KvWorkload
             return;
         }
         _history.Ok(c.Process, response, _world.Scheduler.Now);
+        if (op.Kind == KvOperationKind.Compact && response is Cairn.Simulation.History.CompactResponse) Compactions++;
+        if (response is Cairn.Simulation.History.KvErrorResponse) return;
         SeeVersions(c, result);
         c.SeenRevision = Math.Max(c.SeenRevision, response.Revision);
         if (op.Kind != KvOperationKind.Write) return;
@@ -157,6 +165,7 @@ public sealed partial class KvWorkload
                 break;
             case KvOperationKind.LeaseGrant when !error:
                 c.LeaseId = result.LeaseGrant.ID;
+                LeaseOracle?.OnRenewed(result.LeaseGrant.ID, result.LeaseGrant.TTL, c.InvokedAt);
                 LeasesGranted++;
                 break;
             case KvOperationKind.LeasePut when error:
@@ -172,6 +181,7 @@ public sealed partial class KvWorkload
                 break;
             case KvOperationKind.LeaseKeepAlive:
                 KeepAlivesRenewed++;
+                LeaseOracle?.OnRenewed(result.LeaseKeepAlive.ID, result.LeaseKeepAlive.TTL, c.InvokedAt);
                 break;
             case KvOperationKind.Compact when !error:
                 Compactions++;
@@ -179,11 +189,11 @@ public sealed partial class KvWorkload
         }
     }
 
-    /// <summary>Session invariant: a registered client's in-flight request is never judged stale or
-    /// session-less, since it issues one sequence at a time and sessions here never hit their limits.</summary>
+    /// <summary>Session invariant: a registered client's in-flight request is never judged stale, since it
+    /// issues one sequence at a time; nor session-less, unless the run's limits let sessions be evicted or expire.</summary>
     private void CheckSession(KvClient c, KvError error)
     {
-        if (error.Code is KvErrorCode.StaleSequence or KvErrorCode.SessionExpired)
+        if (error.Code == KvErrorCode.StaleSequence || (error.Code == KvErrorCode.SessionExpired && !_limits.SessionsMayEnd))
         {
             _world.Violations.Report("Session", $"client {c.Index} (session {c.ClientId}, sequence {c.Stamp.Sequence}) got {error.Code}: {error.Message}", c.Target);
         }
@@ -209,5 +219,4 @@ public sealed partial class KvWorkload
         _world.Scheduler.After(_random.Next(1, _world.Options.ClientThinkMs * 2), Wake(c.Index, 0, null));
     }
 
-    private int NextNode(int node) => 1 + (node % _world.Nodes.Count);
 }

@@ -25,15 +25,16 @@ public sealed partial class KvWorkload
 
     private readonly SortedDictionary<long, int> _watcherOfWatch = new();
     private WatchClient[] _watchers = [];
+    private readonly List<WatchStream> _endedStreams = new();
     private long _nextWatchId;
 
     /// <summary>Every watch stream of the run.</summary>
-    public IReadOnlyList<WatchStream> WatchStreams => [.. _watchers.Select(w => w.Stream)];
+    public IReadOnlyList<WatchStream> WatchStreams => [.. _endedStreams, .. _watchers.Select(w => w.Stream)];
 
     private sealed class WatchClient(int index, WatchStream stream)
     {
         public int Index { get; } = index;
-        public WatchStream Stream { get; } = stream;
+        public WatchStream Stream { get; set; } = stream;
         public long WatchId { get; set; }
         public int Node { get; set; }
         public int Incarnation { get; set; } = -1;
@@ -49,6 +50,16 @@ public sealed partial class KvWorkload
     private sealed record ProbeAck(long WatchId, long Seq);
 
     private sealed record MoveDue(long WatchId);
+
+    private sealed record LateStart;
+
+    /// <summary>Watch clients that start later in the run, at a random moment within the first
+    /// <see cref="LateWatchStartMaxPercent"/>% of it, without a start revision (they begin at the creating node's
+    /// current revision), on one key group.</summary>
+    public const int LateWatchClients = 1;
+
+    /// <inheritdoc cref="LateWatchClients"/>
+    public const int LateWatchStartMaxPercent = 60;
 
     private sealed record WatchCall(KvWorkload Workload, WatchClient Client, long WatchId, WatchCreateRequest? Create) : ISimRequest
     {
@@ -80,13 +91,23 @@ public sealed partial class KvWorkload
     private void StartWatchers()
     {
         var everything = ByteString.CopyFrom(0);
-        _watchers = [.. Enumerable.Range(0, WatchClients).Select(i => new WatchClient(i, i % 2 == 0
+        _watchers = [.. Enumerable.Range(0, WatchClients + LateWatchClients).Select(i => new WatchClient(i, i >= WatchClients
+            ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(KvOperationDraw.KeyGroupSize)), ByteString.CopyFromUtf8(KvOperationDraw.Key(2 * KvOperationDraw.KeyGroupSize)))
+            : i % 2 == 0
             ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(0)), ByteString.CopyFromUtf8(KvOperationDraw.KeyspaceEnd))
             : new WatchStream(_clients.Length + i, everything, everything)))];
         foreach (WatchClient w in _watchers)
         {
             w.Node = 1 + (w.Index % _world.Nodes.Count);
-            CreateWatch(w);
+            if (w.Index < WatchClients)
+            {
+                CreateWatch(w);
+            }
+            else
+            {
+                long at = _random.Next(1, (int)Math.Max(2, _world.Options.DurationMs * LateWatchStartMaxPercent / 100));
+                _world.Scheduler.After(at, WatcherWake(w, new LateStart()));
+            }
         }
     }
 
@@ -121,6 +142,9 @@ public sealed partial class KvWorkload
                 if (w.ProbeAcked < timeout.Seq) MoveWatch(w, cancelOld: false);
                 else _world.Scheduler.After(WatchProbeIntervalMs, WatcherWake(w, new ProbeDue(w.WatchId)));
                 break;
+            case LateStart:
+                CreateWatch(w); // no start revision yet: the stream begins where the node's "created" header says
+                break;
             case MoveDue move when move.WatchId == w.WatchId:
                 MoveWatch(w, cancelOld: true);
                 break;
@@ -133,7 +157,14 @@ public sealed partial class KvWorkload
         if (response.Canceled)
         {
             stream.Compacted |= response.CompactRevision > 0;
-            if (!stream.Compacted) MoveWatch(w, cancelOld: false);
+            if (stream.Compacted)
+            {
+                // The stream's history is gone: it ends here, and the client starts a fresh one from now on,
+                // which the stall check then holds to the history that follows.
+                _endedStreams.Add(stream);
+                w.Stream = new WatchStream(stream.Client, stream.Key, stream.RangeEnd);
+            }
+            MoveWatch(w, cancelOld: false);
             return;
         }
         if (response.Created)

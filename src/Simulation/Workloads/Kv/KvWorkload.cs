@@ -37,36 +37,52 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     /// <summary>Watch clients per run, in addition to the KV clients.</summary>
     public const int WatchClients = 2;
 
-    private const long RetryToken = -1;
+    /// <summary>Whether a client that reuses request ids may take the id of a pending write, or write with a reused
+    /// id. Off until every node refuses any pending id at admission (h8's runtime change; today only pending
+    /// reads are refused), so that what the checks catch is a real fault, not the known gap.</summary>
+    internal const bool ReusedIdsAgainstWrites = false;
+
+    private static readonly RetryPolicy Policy = new(AttemptTimeoutMs, AttemptsMax, OperationDeadlineMs, 25, RetryBackoffMaxMs);
 
     private readonly SimRandom _random;
     private readonly KvBugs _bugs;
 
     /// <summary>Makes each state machine's MVCC backend (<c>--store</c>); null for the in-memory one.</summary>
     public Func<IMvccBackend>? BackendFactory { get; init; }
+    /// <summary>kv-large: values are padded to 4–64 KiB on the wire (<see cref="LargeValues"/>).</summary>
+    private readonly bool _largeValues;
+    private readonly RunLimits _limits;
     private readonly KvOperationDraw _draw;
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
-    private readonly SortedDictionary<ulong, int> _clientOfRequest = new();
     private KvClient[] _clients = [];
     private SimWorld _world = null!;
-    private ReplicaAgreementCheck? _agreement;
-    private ulong _nextRequestId;
+    private ClientRetryLoop _loop = null!;
     private int _nextProcess;
     private long _firstAckAfterHeal = -1;
 
     /// <summary>Creates the workload with its own seeded stream and no canary.</summary>
     public KvWorkload(SimRandom random)
-        : this(random, KvBugs.None)
+        : this(random, KvBugs.None, RunLimits.Default)
     {
     }
 
-    internal KvWorkload(SimRandom random, KvBugs bugs)
+    internal KvWorkload(SimRandom random, KvBugs bugs, RunLimits limits, bool largeValues = false)
     {
         _random = random;
         _bugs = bugs;
+        _largeValues = largeValues;
+        _limits = limits;
         _draw = new KvOperationDraw(random);
+        KvOptions = KvOptions.Default with
+        {
+            SessionsMax = limits.SessionsMax ?? KvOptions.Default.SessionsMax,
+            SessionIdleEntriesMax = limits.SessionIdleEntriesMax ?? KvOptions.Default.SessionIdleEntriesMax,
+        };
     }
+
+    /// <summary>The replicated KV limits of this run (from its <see cref="RunLimits"/>).</summary>
+    internal KvOptions KvOptions { get; }
 
     /// <inheritdoc />
     public string Name => "kv";
@@ -79,6 +95,12 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     /// <summary>Operations given up on with an unknown outcome.</summary>
     public long UnknownOutcomes { get; private set; }
+
+    /// <summary>Operations refused because the client's session was evicted or expired (tiny session limits).</summary>
+    public long SessionsEnded { get; private set; }
+
+    /// <summary>This run's seeded limits.</summary>
+    internal RunLimits Limits => _limits;
 
     /// <summary>Leases granted to clients.</summary>
     public long LeasesGranted { get; private set; }
@@ -97,7 +119,12 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     /// <inheritdoc />
     public IStateMachine CreateStateMachine() =>
-        new RecordingStateMachine(new KvStateMachine(null, BackendFactory?.Invoke(), null, null, _bugs), OnApplied);
+        new RecordingStateMachine(new KvStateMachine(KvOptions, BackendFactory?.Invoke(), WatchOptions, null, _bugs), this);
+
+    private WatchOptions WatchOptions => WatchOptions.Default with
+    {
+        PendingResponsesMax = _limits.WatchPendingResponsesMax ?? WatchOptions.Default.PendingResponsesMax,
+    };
 
     /// <inheritdoc />
     public INodeApplication? CreateApplication(SimNode node)
@@ -105,7 +132,8 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
         var stateMachine = (RecordingStateMachine)node.StateMachine!;
         stateMachine.Node = node.Id;
         var application = new KvNodeApplication(this, node);
-        application.Kv = new KvNode(node.Runtime!, stateMachine.Inner, application, null, _bugs);
+        var service = new KvServiceOptions { WatchFlushMax = _limits.WatchFlushMax ?? new KvServiceOptions().WatchFlushMax };
+        application.Kv = new KvNode(node.Runtime!, stateMachine.Inner, application, service, _bugs);
         _applications[node.Id] = application;
         return application;
     }
@@ -114,7 +142,9 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     public void Start(SimWorld world)
     {
         _world = world;
-        _agreement = new ReplicaAgreementCheck(world.Violations);
+        _loop = new ClientRetryLoop(world, _random, Policy);
+        Agreement = new ReplicaAgreementCheck(world.Violations);
+        LeaseOracle = new LeaseOracle(world);
         _clients = [.. Enumerable.Range(0, world.Options.Clients).Select(i => new KvClient(i) { Target = 1 + (i % world.Nodes.Count) })];
         _nextProcess = _clients.Length;
         foreach (KvClient c in _clients)
@@ -133,15 +163,6 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
         }
     }
 
-    /// <summary>A node's KV service answered a request: the reply travels back to its client.</summary>
-    internal void OnServiceReply(KvReply reply)
-    {
-        if (_clientOfRequest.TryGetValue(reply.RequestId, out int client))
-        {
-            _world.Scheduler.After(_world.ClientLatency(), Wake(client, (long)reply.RequestId, reply));
-        }
-    }
-
     /// <inheritdoc />
     public void OnWake(int client, long token, object? payload)
     {
@@ -154,12 +175,13 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     }
 
     /// <inheritdoc />
-    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0;
+    public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0 && WatchesCaughtUp();
 
-    private void OnApplied(int node, ulong index, ReplicaAgreementCheck.StateDigest digest) => _agreement?.OnApplied(node, index, digest);
+    /// <summary>The run's violation log (for checks made at the node boundary).</summary>
+    internal Checking.ViolationLog Violations => _world.Violations;
 
     private KvNodeApplication? CurrentApplication(int node) =>
         _applications.TryGetValue(node, out KvNodeApplication? application) && application.Current ? application : null;
 
-    private static SimEvent Wake(int client, long token, object? payload) => new(EventKind.ClientWake, client, 0, token, 0, payload);
+    private static SimEvent Wake(int client, long token, object? payload) => ClientRetryLoop.Wake(client, token, payload);
 }

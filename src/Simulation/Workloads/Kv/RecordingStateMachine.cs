@@ -4,9 +4,11 @@ using Cairn.Simulation.Checking.Kv;
 
 namespace Cairn.Simulation.Workloads.Kv;
 
-/// <summary>The KV state machine of one node incarnation, reporting its state after every apply to the
-/// <see cref="ReplicaAgreementCheck"/> through <c>onApplied</c>.</summary>
-internal sealed class RecordingStateMachine(KvStateMachine inner, Action<int, ulong, ReplicaAgreementCheck.StateDigest> onApplied) : IStateMachine
+/// <summary>The KV state machine of one node incarnation, reporting what it applies to the workload's
+/// continuous checks: to the <see cref="ReplicaAgreementCheck"/> a summary after every apply and the full
+/// state hash at sampled indexes and around every snapshot taken or restored; every applied entry with its
+/// reply to the <see cref="LeaseOracle"/> and the watch checker's reference history.</summary>
+internal sealed class RecordingStateMachine(KvStateMachine inner, KvWorkload workload) : IStateMachine
 {
     /// <summary>The wrapped state machine.</summary>
     public KvStateMachine Inner { get; } = inner;
@@ -21,13 +23,28 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, Action<int, ul
     public byte[] Apply(ulong index, ReadOnlySpan<byte> command)
     {
         byte[] reply = Inner.Apply(index, command);
-        onApplied(Node, index, new ReplicaAgreementCheck.StateDigest(Inner.Revision, Inner.Leases.Count, Inner.SessionCount));
+        ReplicaAgreementCheck? agreement = workload.Agreement;
+        agreement?.OnApplied(Node, index, new ReplicaAgreementCheck.StateDigest(Inner.Revision, Inner.Leases.Count, Inner.SessionCount));
+        if (agreement is not null && ReplicaAgreementCheck.Sampled(index))
+        {
+            agreement.OnStateHash(Node, index, Inner.StateDigest(), "apply");
+        }
+        workload.LeaseOracle?.OnApplied(Node, index, command, Inner);
+        workload.Reference.OnApplied(index, command, reply);
         return reply;
     }
 
     /// <inheritdoc />
-    public byte[] TakeSnapshot() => Inner.TakeSnapshot();
+    public byte[] TakeSnapshot()
+    {
+        workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot taken");
+        return Inner.TakeSnapshot();
+    }
 
     /// <inheritdoc />
-    public void RestoreSnapshot(ReadOnlySpan<byte> snapshot) => Inner.RestoreSnapshot(snapshot);
+    public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
+    {
+        Inner.RestoreSnapshot(snapshot);
+        workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot restored");
+    }
 }

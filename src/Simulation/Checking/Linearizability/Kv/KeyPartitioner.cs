@@ -7,6 +7,8 @@ namespace Cairn.Simulation.Checking.Linearizability.Kv;
 /// range read or delete) end up in one partition. A range joins every key of the history inside
 /// it; an unbounded range therefore joins everything. Operations that touch no known key (a range
 /// over keys nobody wrote) form their own partitions. Partitions are ordered by their smallest key.
+/// A compaction touches every key's history, so it belongs to every partition (and alone forms one
+/// when nothing else does): each partition's model then knows the compaction revision.
 /// </summary>
 internal static class KeyPartitioner
 {
@@ -28,12 +30,34 @@ internal static class KeyPartitioner
         string[] keys = [.. all];
         var sets = new KeyUnion(keys.Length);
         var anchors = new int[history.Count];
+        var compactions = new List<int>();
         for (int i = 0; i < history.Count; i++)
         {
-            anchors[i] = Join(keys, sets, footprints[i].Points, footprints[i].Ranges);
+            anchors[i] = history[i].Input is CompactRequest ? Compaction : Join(keys, sets, footprints[i].Points, footprints[i].Ranges);
+            if (anchors[i] == Compaction)
+            {
+                compactions.Add(i);
+            }
         }
 
-        return Group(keys, sets, anchors);
+        return WithCompactions(Group(keys, sets, anchors), compactions);
+    }
+
+    private const int Compaction = -2;
+
+    private static List<HistoryPartition> WithCompactions(List<HistoryPartition> partitions, List<int> compactions)
+    {
+        if (compactions.Count == 0)
+        {
+            return partitions;
+        }
+
+        if (partitions.Count == 0)
+        {
+            return [new HistoryPartition("(compactions)", compactions)];
+        }
+
+        return [.. partitions.Select(p => p with { Operations = [.. p.Operations.Concat(compactions).Order()] })];
     }
 
     /// <summary>Unions every key the operation touches; returns one of them, or -1 when it touches none.</summary>
@@ -82,6 +106,11 @@ internal static class KeyPartitioner
         var keyless = new List<HistoryPartition>();
         for (int i = 0; i < anchors.Length; i++)
         {
+            if (anchors[i] == Compaction)
+            {
+                continue;
+            }
+
             if (anchors[i] < 0)
             {
                 keyless.Add(new HistoryPartition($"(no keys) operation {i}", [i]));

@@ -4,7 +4,7 @@ namespace Cairn.Simulation.Checking.Linearizability.Kv;
 /// A copy-on-write working copy of a partition's sorted keys, used inside one model step: the
 /// original array is shared until the first change, so reads allocate nothing.
 /// </summary>
-internal struct KeyTable(KeyRecord[] keys)
+internal struct KeyTable(KeyRecord[] keys, WriteLog? log)
 {
     private static readonly Func<KeyRecord, string> KeyOf = static r => r.Key;
 
@@ -12,6 +12,9 @@ internal struct KeyTable(KeyRecord[] keys)
     private bool owned;
 
     public readonly KeyRecord[] Keys => keys;
+
+    /// <summary>Every write so far, newest first, for historical reads.</summary>
+    public WriteLog? Log { readonly get; private set; } = log;
 
     public readonly ReadOnlySpan<KeyRecord> Span => keys;
 
@@ -30,6 +33,7 @@ internal struct KeyTable(KeyRecord[] keys)
         {
             KeyRecord old = keys[i];
             Set(i, old with { Value = value, ModRevision = revision, Version = old.Version + 1 });
+            Log = new WriteLog(keys[i], Log);
             return;
         }
 
@@ -40,15 +44,22 @@ internal struct KeyTable(KeyRecord[] keys)
         keys.AsSpan(i).CopyTo(grown.AsSpan(i + 1));
         keys = grown;
         owned = true;
+        Log = new WriteLog(grown[i], Log);
     }
 
-    public int Delete(string start, string? end)
+    /// <summary>Deletes the keys in the range at <paramref name="revision"/> (which may be a lower bound).</summary>
+    public int Delete(string start, string? end, long revision)
     {
         (int low, int high) = Locate(start, end);
         int count = high - low;
         if (count == 0)
         {
             return 0;
+        }
+
+        for (int i = low; i < high; i++)
+        {
+            Log = WriteLog.Deletion(keys[i].Key, revision, Log);
         }
 
         var shrunk = new KeyRecord[keys.Length - count];

@@ -21,7 +21,8 @@ public static class KvDescription
         ArgumentNullException.ThrowIfNull(request);
         return request switch
         {
-            RangeRequest r => r.RangeEnd is null ? $"get({r.Key})" : $"range{Range(r.Key, r.RangeEnd)}",
+            RangeRequest r => (r.RangeEnd is null ? $"get({r.Key})" : $"range{Range(r.Key, r.RangeEnd)}") + (r.Revision > 0 ? $" at {r.Revision}" : string.Empty),
+            CompactRequest c => $"compact({c.Revision})",
             PutRequest p => $"put({p.Key}, \"{p.Value}\")",
             DeleteRequest d => d.RangeEnd is null ? $"delete({d.Key})" : $"delete{Range(d.Key, d.RangeEnd)}",
             TxnRequest t => DescribeTxn(t),
@@ -39,6 +40,7 @@ public static class KvDescription
         {
             RangeResponse r => $"[{string.Join(", ", r.Kvs.Select(kv => $"{kv.Key}=\"{kv.Value}\" c{kv.CreateRevision} m{kv.ModRevision} v{kv.Version}"))}] @{r.Revision}",
             DeleteResponse d => $"deleted {d.Deleted} @{d.Revision}",
+            KvErrorResponse e => $"error {e.Error}",
             TxnResponse t => $"{(t.Succeeded ? "succeeded" : "failed")} {{{string.Join("; ", t.Responses.Select(DescribeResponse))}}} @{t.Revision}",
             _ => $"@{response.Revision}",
         };

@@ -41,7 +41,8 @@ public readonly partial struct KvModel
         }
 
         long revision = unknown ? Revision.Above(floor) : output!.Revision;
-        if (!ApplyBranch(ref table, branch, output, revision, out bool wrote))
+        KeyTable before = table; // etcd decides every nested guard on the state before the txn (compareToPath)
+        if (!ApplyBranch(ref table, in before, branch, output, revision, out bool wrote))
         {
             return false;
         }
@@ -61,7 +62,7 @@ public readonly partial struct KvModel
         return true;
     }
 
-    private static bool ApplyBranch(ref KeyTable table, IReadOnlyList<KvRequest> branch, TxnResponse? output, long revision, out bool wrote)
+    private static bool ApplyBranch(ref KeyTable table, in KeyTable before, IReadOnlyList<KvRequest> branch, TxnResponse? output, long revision, out bool wrote)
     {
         wrote = false;
         for (int i = 0; i < branch.Count; i++)
@@ -74,9 +75,18 @@ public readonly partial struct KvModel
                     wrote = true;
                     break;
                 case DeleteRequest d:
-                    int deleted = table.Delete(d.Key, d.RangeEnd);
+                    int deleted = table.Delete(d.Key, d.RangeEnd, revision);
                     wrote |= deleted > 0;
                     if (reply is not null && (reply is not DeleteResponse dr || dr.Deleted != deleted))
+                    {
+                        return false;
+                    }
+
+                    break;
+                case RangeRequest { Revision: > 0 } r:
+                    // A nested read at a past revision: the compaction revision is not known inside a branch, so only
+                    // a successful reply is checked, against the log as it was before this transaction.
+                    if (reply is not null && reply is RangeResponse past && !MatchAt(in table, r, past.Kvs))
                     {
                         return false;
                     }
@@ -89,12 +99,46 @@ public readonly partial struct KvModel
                     }
 
                     break;
+                case TxnRequest nested:
+                    if (!ApplyNested(ref table, in before, nested, reply, revision, out bool nestedWrote))
+                    {
+                        return false;
+                    }
+
+                    wrote |= nestedWrote;
+                    break;
                 default:
                     return false;
             }
         }
 
         return true;
+    }
+
+    /// <summary>A nested txn: its guards read the state before the outer txn; its branch runs at the outer revision.</summary>
+    private static bool ApplyNested(ref KeyTable table, in KeyTable before, TxnRequest nested, KvResponse? reply, long revision, out bool wrote)
+    {
+        wrote = false;
+        var nestedReply = reply as TxnResponse;
+        if (reply is not null && nestedReply is null)
+        {
+            return false;
+        }
+
+        Truth guards = Evaluate(in before, nested.Compares);
+        if (guards == Truth.Undecided && nestedReply is null)
+        {
+            return false;
+        }
+
+        bool succeeded = guards == Truth.Undecided ? nestedReply!.Succeeded : guards == Truth.True;
+        IReadOnlyList<KvRequest> branch = succeeded ? nested.Success : nested.Failure;
+        if (nestedReply is not null && (nestedReply.Succeeded != succeeded || nestedReply.Responses.Count != branch.Count))
+        {
+            return false;
+        }
+
+        return ApplyBranch(ref table, in before, branch, nestedReply, revision, out wrote);
     }
 
     private static Truth Evaluate(in KeyTable table, IReadOnlyList<TxnCompare> compares)

@@ -7,27 +7,32 @@ namespace Cairn.Simulation.Checking.Linearizability.Kv;
 /// keys (docs/linearizability.md, "Revisions"). Per key it checks value, version, create and mod
 /// revisions; across the partition it forces writes into increasing revision order and read
 /// headers to be at least the revision floor. Unknown outcomes (null replies) apply with a
-/// revision known only as a lower bound, which a later read may pin down.
+/// revision known only as a lower bound, which a later read may pin down. Reads at a past revision
+/// and compactions are checked against the partition's write log and compaction revision
+/// (<c>KvModel.History.cs</c>).
 /// </summary>
 public readonly partial struct KvModel : ISequentialModel<KvState, KvRequest, KvResponse>
 {
     /// <inheritdoc />
-    public KvState Init() => new([], 0);
+    public KvState Init() => new([], 0, null, 0);
 
     /// <inheritdoc />
     public bool Step(in KvState state, KvRequest input, KvResponse? output, out KvState next)
     {
-        var table = new KeyTable(state.Keys);
+        var table = new KeyTable(state.Keys, state.Log);
         long floor = state.RevisionFloor;
+        long compacted = state.CompactRevision;
         bool ok = input switch
         {
+            RangeRequest { Revision: > 0 } r => StepHistoricalRange(in table, ref floor, compacted, r, output),
+            CompactRequest c => StepCompact(ref floor, ref compacted, c, output),
             RangeRequest r => StepRange(ref table, ref floor, r, output as RangeResponse, output is null),
             PutRequest p => StepPut(ref table, ref floor, p, output as PutResponse, output is null),
             DeleteRequest d => StepDelete(ref table, ref floor, d, output as DeleteResponse, output is null),
             TxnRequest t => StepTxn(ref table, ref floor, t, output as TxnResponse, output is null),
             _ => false,
         };
-        next = ok ? new KvState(table.Keys, floor) : default;
+        next = ok ? new KvState(table.Keys, floor, table.Log, compacted) : default;
         return ok;
     }
 
@@ -73,7 +78,7 @@ public readonly partial struct KvModel : ISequentialModel<KvState, KvRequest, Kv
 
     private static bool StepDelete(ref KeyTable table, ref long floor, DeleteRequest d, DeleteResponse? output, bool unknown)
     {
-        int deleted = table.Delete(d.Key, d.RangeEnd);
+        int deleted = table.Delete(d.Key, d.RangeEnd, unknown ? Revision.Above(floor) : output?.Revision ?? 0);
         if (unknown)
         {
             floor += deleted > 0 ? 1 : 0;

@@ -15,6 +15,8 @@ public sealed record RevisionViolation(string Reason, HistoryOperation First, Hi
 /// header revision). Rule (2) includes "a read's header is at least the revision of every write
 /// that completed before the read began"; (3) a key a read returns with create or mod revision r
 /// is among the keys written by the operation that owns revision r, when that operation is known.
+/// Error replies (compacted, future revision) carry no revision and are left to the search; a
+/// compaction's header is a read's header.
 /// </summary>
 public static class RevisionOrderCheck
 {
@@ -24,7 +26,7 @@ public static class RevisionOrderCheck
     public static RevisionViolation? Check(IReadOnlyList<HistoryOperation> history)
     {
         ArgumentNullException.ThrowIfNull(history);
-        HistoryOperation[] known = history.Where(o => o.Outcome == OperationOutcome.Ok && o.Response is not null).ToArray();
+        HistoryOperation[] known = history.Where(o => o.Outcome == OperationOutcome.Ok && o.Response is not null and not KvErrorResponse).ToArray();
         return DuplicateWriteRevision(known) ?? RealTimeOrder(known) ?? ForeignObservedRevision(known);
     }
 
@@ -43,11 +45,31 @@ public static class RevisionOrderCheck
         };
     }
 
-    private static bool BranchWrote(TxnRequest? request, TxnResponse response)
+    private static bool BranchWrote(TxnRequest? request, TxnResponse response) =>
+        (request is not null && TakenPuts(request, response).Any()) || Deletions(response).Any(d => d.Deleted > 0);
+
+    /// <summary>The keys put by the branches a txn took, nested txns included.</summary>
+    private static IEnumerable<string> TakenPuts(TxnRequest request, TxnResponse response)
     {
-        IReadOnlyList<KvRequest> branch = request is null ? [] : response.Succeeded ? request.Success : request.Failure;
-        return branch.OfType<PutRequest>().Any() || response.Responses.OfType<DeleteResponse>().Any(d => d.Deleted > 0);
+        IReadOnlyList<KvRequest> branch = response.Succeeded ? request.Success : request.Failure;
+        for (int i = 0; i < branch.Count; i++)
+        {
+            if (branch[i] is PutRequest p)
+            {
+                yield return p.Key;
+            }
+            else if (branch[i] is TxnRequest nested && i < response.Responses.Count && response.Responses[i] is TxnResponse nestedResponse)
+            {
+                foreach (string key in TakenPuts(nested, nestedResponse))
+                {
+                    yield return key;
+                }
+            }
+        }
     }
+
+    private static IEnumerable<DeleteResponse> Deletions(TxnResponse response) =>
+        response.Responses.OfType<DeleteResponse>().Concat(response.Responses.OfType<TxnResponse>().SelectMany(Deletions));
 
     private static RevisionViolation? DuplicateWriteRevision(HistoryOperation[] known)
     {
@@ -123,7 +145,7 @@ public static class RevisionOrderCheck
     private static IEnumerable<string> KeysPut(HistoryOperation write) => (write.Request, write.Response) switch
     {
         (PutRequest p, _) => [p.Key],
-        (TxnRequest t, TxnResponse r) => (r.Succeeded ? t.Success : t.Failure).OfType<PutRequest>().Select(p => p.Key),
+        (TxnRequest t, TxnResponse r) => TakenPuts(t, r),
         _ => [],
     };
 

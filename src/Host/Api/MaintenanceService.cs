@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using Cairn.Core.Kv.Wire;
+using Cairn.Core.Raft;
+using Cairn.Core.Wire;
+using Cairn.Host.Api.Wire;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Cairn.Host.Api;
+
+/// <summary>etcdserverpb.Maintenance: Status, Hash, HashKV, Alarm, Defragment, Snapshot; MoveLeader and
+/// Downgrade answer Unimplemented until leader transfer and versioning exist.</summary>
+internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : Maintenance.MaintenanceBase
+{
+    /// <summary>Bytes of snapshot blob per stream message (etcd: 32 KiB).</summary>
+    public const int SnapshotChunkBytes = 32 * 1024;
+
+    public override async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
+    {
+        var node = calls.Node;
+        StatusResponse response = await calls.Ask(() =>
+        {
+            RaftNode raft = node.Kv.Runtime.Raft;
+            return new StatusResponse
+            {
+                Header = calls.Stamp(new ResponseHeader { Revision = node.Kv.StateMachine.Revision }),
+                Version = Config.ServerSettings.Version,
+                Leader = raft.Leader,
+                RaftIndex = raft.CommitIndex,
+                RaftTerm = raft.Term,
+                RaftAppliedIndex = node.Kv.StateMachine.AppliedIndex,
+            };
+        }).ConfigureAwait(false);
+        response.DbSize = node.DiskBytes;
+        response.DbSizeInUse = node.DiskBytes;
+        response.DbSizeQuota = node.Settings.Flags.QuotaBackendBytes;
+        response.StorageVersion = Config.ServerSettings.Version[..3] + ".0";
+        response.Errors.AddRange(alarms.List().Select(a => $"memberID:{a.MemberID} alarm:{a.Alarm.ToString().ToUpperInvariant()} "));
+        if (node.CurrentLeader == 0)
+        {
+            response.Errors.Add("etcdserver: no leader");
+        }
+        return response;
+    }
+
+    public override async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
+    {
+        var node = calls.Node;
+        (KvResult result, long compact, long revision) = await calls.Ask(() =>
+        {
+            long rev = request.Revision > 0 ? request.Revision : node.Kv.StateMachine.Revision;
+            var all = new RangeRequest { Key = ByteString.CopyFrom(0), RangeEnd = ByteString.CopyFrom(0), Revision = rev, Serializable = true };
+            return (node.Kv.StateMachine.Read(all), node.Kv.StateMachine.CompactRevision, rev);
+        }).ConfigureAwait(false);
+        if (result.ResultCase == KvResult.ResultOneofCase.Error)
+        {
+            throw EtcdErrors.For(result.Error);
+        }
+        using var bytes = new MemoryStream();
+        foreach (KeyValue kv in result.Range.Kvs)
+        {
+            kv.WriteDelimitedTo(bytes);
+        }
+        return new HashKVResponse { Header = calls.Header(), Hash = Crc32C.Compute(bytes.ToArray()), CompactRevision = compact, HashRevision = revision };
+    }
+
+    public override async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)
+    {
+        var node = calls.Node;
+        byte[] snapshot = await calls.Ask(() => node.Kv.StateMachine.TakeSnapshot()).ConfigureAwait(false);
+        return new HashResponse { Header = calls.Header(), Hash = Crc32C.Compute(snapshot) };
+    }
+
+    public override Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context)
+    {
+        ulong member = request.MemberID != 0 ? request.MemberID : calls.Node.Settings.MemberId;
+        switch (request.Action)
+        {
+            case AlarmRequest.Types.AlarmAction.Activate when request.Alarm != AlarmType.None:
+                alarms.Activate(member, request.Alarm);
+                break;
+            case AlarmRequest.Types.AlarmAction.Deactivate:
+                alarms.Deactivate(request.MemberID, request.Alarm);
+                break;
+        }
+        var response = new AlarmResponse { Header = calls.Header() };
+        response.Alarms.AddRange(alarms.List().Where(a => request.Alarm == AlarmType.None || a.Alarm == request.Alarm));
+        return Task.FromResult(response);
+    }
+
+    /// <summary>Shrinks the log database: VACUUM on a second connection (SQLite serialises it with the log
+    /// writer), then truncates the WAL.</summary>
+    public override async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
+    {
+        string path = Path.Combine(calls.Node.Settings.MemberDir, Node.NodeHost.LogFileName);
+        await Task.Run(() =>
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout=5000; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
+            command.ExecuteNonQuery();
+        }).ConfigureAwait(false);
+        return new DefragmentResponse { Header = calls.Header() };
+    }
+
+    /// <summary>Streams a consistent copy of the KV state (taken on the loop at one applied index) in
+    /// 32 KiB chunks, in the <see cref="SnapshotFile"/> layout that ends with etcd's SHA-256.</summary>
+    public override async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responseStream, ServerCallContext context)
+    {
+        var node = calls.Node;
+        (byte[] data, long revision) = await calls.Ask(() => (node.Kv.StateMachine.TakeSnapshot(), node.Kv.StateMachine.Revision)).ConfigureAwait(false);
+        byte[] blob = SnapshotFile.Encode(data);
+        ResponseHeader header = calls.Stamp(new ResponseHeader { Revision = revision });
+        for (int offset = 0; offset < blob.Length; offset += SnapshotChunkBytes)
+        {
+            int length = Math.Min(SnapshotChunkBytes, blob.Length - offset);
+            var chunk = new SnapshotResponse
+            {
+                RemainingBytes = (ulong)(blob.Length - offset - length),
+                Blob = ByteString.CopyFrom(blob, offset, length),
+            };
+            if (offset == 0)
+            {
+                chunk.Header = header;
+                chunk.Version = Config.ServerSettings.Version;
+            }
+            await responseStream.WriteAsync(chunk, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>etcd MoveLeader: the leader hands leadership to the target (Raft thesis §3.10, in Core);
+    /// answered once this member sees the target lead, or etcd's leader-transfer timeout.</summary>
+    public override async Task<MoveLeaderResponse> MoveLeader(MoveLeaderRequest request, ServerCallContext context)
+    {
+        var node = calls.Node;
+        string? refusal = await calls.Ask(() => node.Kv.MoveLeader(request.TargetID)).ConfigureAwait(false);
+        if (refusal is not null)
+        {
+            throw refusal == Core.Kv.Service.KvNode.BadLeaderTransfereeError ? EtcdErrors.BadLeaderTransferee : EtcdErrors.NotLeader;
+        }
+        var deadline = DateTime.UtcNow.AddMilliseconds(2 * node.Settings.Flags.ElectionTimeoutMs);
+        while (node.CurrentLeader != request.TargetID)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw EtcdErrors.LeaderTransferTimeout;
+            }
+            await Task.Delay(node.Settings.Flags.HeartbeatIntervalMs / 2 + 1, context.CancellationToken).ConfigureAwait(false);
+        }
+        return new MoveLeaderResponse { Header = calls.Header() };
+    }
+
+    public override Task<DowngradeResponse> Downgrade(DowngradeRequest request, ServerCallContext context) =>
+        throw EtcdErrors.Unimplemented("downgrade");
+}

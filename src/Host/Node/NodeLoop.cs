@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+
+namespace Cairn.Host.Node;
+
+/// <summary>
+/// The one thread that owns a node's runtime and KV service. Everything that touches them (peer
+/// frames, ticks, disk completions, client requests) is posted here as an input over a bounded queue
+/// and runs in order; nothing else touches the node.
+/// </summary>
+internal sealed class NodeLoop : IDisposable
+{
+    /// <summary>Most inputs queued for the loop; client requests beyond it are refused ("too many requests").</summary>
+    public const int QueuedInputsMax = 65_536;
+
+    private readonly Channel<Action> _inputs = Channel.CreateBounded<Action>(new BoundedChannelOptions(QueuedInputsMax) { SingleReader = true });
+    private readonly Thread _thread;
+    private readonly Action<Exception> _crashed;
+    private Action? _afterEach;
+
+    public NodeLoop(Action<Exception> crashed)
+    {
+        _crashed = crashed;
+        _thread = new Thread(Run) { IsBackground = true, Name = "cairn-node-loop" };
+    }
+
+    /// <summary>True on the loop's own thread.</summary>
+    public bool OnLoop => Thread.CurrentThread == _thread;
+
+    /// <summary>Starts the loop; <paramref name="afterEach"/> runs after every input (watch flush, metrics).</summary>
+    public void Start(Action afterEach)
+    {
+        _afterEach = afterEach;
+        _thread.Start();
+    }
+
+    /// <summary>Queues an input unless the queue is full (client requests, peer frames: both may be refused or lost).</summary>
+    public bool TryPost(Action input) => _inputs.Writer.TryWrite(input);
+
+    /// <summary>Queues an input that must not be lost (disk completions, ticks), waiting for room.</summary>
+    public void Post(Action input)
+    {
+        if (_inputs.Writer.TryWrite(input))
+        {
+            return;
+        }
+        try
+        {
+            _inputs.Writer.WriteAsync(input).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            // stopping: the node takes no more inputs
+        }
+    }
+
+    /// <summary>Runs <paramref name="query"/> on the loop and returns its result.</summary>
+    public Task<T> Ask<T>(Func<T> query)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool queued = TryPost(() =>
+        {
+            try
+            {
+                done.TrySetResult(query());
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        });
+        if (!queued)
+        {
+            done.TrySetException(new LoopBusyException());
+        }
+        return done.Task;
+    }
+
+    /// <summary>Stops taking inputs; the loop finishes what is queued and exits.</summary>
+    public void Stop() => _inputs.Writer.TryComplete();
+
+    public void Dispose()
+    {
+        Stop();
+        if (_thread.IsAlive && !OnLoop)
+        {
+            _thread.Join(TimeSpan.FromSeconds(10));
+        }
+    }
+
+    private void Run()
+    {
+        ChannelReader<Action> reader = _inputs.Reader;
+        try
+        {
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (reader.TryRead(out Action? input))
+                {
+                    input();
+                }
+                _afterEach?.Invoke();
+            }
+        }
+        catch (Exception e)
+        {
+            _crashed(e);
+        }
+    }
+}
+
+/// <summary>The loop's input queue is full.</summary>
+internal sealed class LoopBusyException() : Exception("etcdserver: too many requests");

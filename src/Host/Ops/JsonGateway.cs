@@ -1,0 +1,142 @@
+using Cairn.Core.Kv.Wire;
+using Cairn.Host.Api;
+using Cairn.Host.Api.Wire;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace Cairn.Host.Ops;
+
+/// <summary>
+/// etcd's HTTP/JSON gateway (grpc-gateway): POST /v3/kv/range and the rest, bodies in proto3 JSON with
+/// etcd's field names, bytes as base64 and 64-bit integers as strings. Errors answer
+/// <c>{"error": msg, "code": grpc code, "message": msg}</c> with the HTTP status grpc-gateway maps the code to.
+/// </summary>
+internal static class JsonGateway
+{
+    private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+    private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
+
+    public static void Map(WebApplication app)
+    {
+        Unary<RangeRequest>(app, "/v3/kv/range", (s, r) => s.Get<KvService>().Range(r, null!));
+        Unary<PutRequest>(app, "/v3/kv/put", (s, r) => s.Get<KvService>().Put(r, null!));
+        Unary<DeleteRangeRequest>(app, "/v3/kv/deleterange", (s, r) => s.Get<KvService>().DeleteRange(r, null!));
+        Unary<TxnRequest>(app, "/v3/kv/txn", (s, r) => s.Get<KvService>().Txn(r, null!));
+        Unary<CompactionRequest>(app, "/v3/kv/compaction", (s, r) => s.Get<KvService>().Compact(r, null!));
+        Unary<LeaseGrantRequest>(app, "/v3/lease/grant", (s, r) => s.Get<LeaseService>().LeaseGrant(r, null!));
+        Unary<LeaseRevokeRequest>(app, "/v3/lease/revoke", (s, r) => s.Get<LeaseService>().LeaseRevoke(r, null!));
+        Unary<LeaseRevokeRequest>(app, "/v3/kv/lease/revoke", (s, r) => s.Get<LeaseService>().LeaseRevoke(r, null!));
+        Unary<LeaseTimeToLiveRequest>(app, "/v3/lease/timetolive", (s, r) => s.Get<LeaseService>().LeaseTimeToLive(r, null!));
+        Unary<LeaseTimeToLiveRequest>(app, "/v3/kv/lease/timetolive", (s, r) => s.Get<LeaseService>().LeaseTimeToLive(r, null!));
+        Unary<LeaseLeasesRequest>(app, "/v3/lease/leases", (s, r) => s.Get<LeaseService>().LeaseLeases(r, null!));
+        Unary<LeaseLeasesRequest>(app, "/v3/kv/lease/leases", (s, r) => s.Get<LeaseService>().LeaseLeases(r, null!));
+        Unary<MemberListRequest>(app, "/v3/cluster/member/list", (s, r) => s.Get<ClusterService>().MemberList(r, null!));
+        Unary<StatusRequest>(app, "/v3/maintenance/status", (s, r) => s.Get<MaintenanceService>().Status(r, null!));
+        Unary<HashKVRequest>(app, "/v3/maintenance/hashkv", (s, r) => s.Get<MaintenanceService>().HashKV(r, null!));
+        Unary<AlarmRequest>(app, "/v3/maintenance/alarm", (s, r) => s.Get<MaintenanceService>().Alarm(r, null!));
+        Unary<DefragmentRequest>(app, "/v3/maintenance/defragment", (s, r) => s.Get<MaintenanceService>().Defragment(r, null!));
+        Unary<AuthStatusRequest>(app, "/v3/auth/status", (s, r) => s.Get<AuthService>().AuthStatus(r, null!));
+        app.MapPost("/v3/watch", Watch);
+    }
+
+    /// <summary>grpc-gateway's server stream for /v3/watch: the body is one WatchRequest (a create), and every
+    /// response is written as <c>{"result":{...}}</c> and a newline until the client disconnects.</summary>
+    private static async Task Watch(HttpContext http, Node.NodeHost node, NodeCalls calls)
+    {
+        WatchRequest request;
+        try
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            request = Parser.Parse<WatchRequest>(await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false));
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            await Error(StatusCode.InvalidArgument, e.Message).ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+        if (request.RequestUnionCase != WatchRequest.RequestUnionOneofCase.CreateRequest)
+        {
+            await Error(StatusCode.InvalidArgument, "the /v3/watch body must be a create_request").ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+        var stream = new Node.WatchStream();
+        if (!node.Loop.TryPost(() => node.CreateWatch(stream, 0, request.CreateRequest)))
+        {
+            await Error(StatusCode.ResourceExhausted, "etcdserver: too many requests").ExecuteAsync(http).ConfigureAwait(false);
+            return;
+        }
+        http.Response.ContentType = "application/json";
+        try
+        {
+            await foreach (WatchResponse response in stream.Outgoing.Reader.ReadAllAsync(http.RequestAborted).ConfigureAwait(false))
+            {
+                response.Header = calls.Stamp(response.Header);
+                using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(response));
+                string line = "{\"result\":" + System.Text.Json.JsonSerializer.Serialize(json.RootElement) + "}\n";
+                await http.Response.WriteAsync(line, http.RequestAborted).ConfigureAwait(false);
+                await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the client went away
+        }
+        finally
+        {
+            node.Loop.Post(() => node.CloseWatches(stream));
+        }
+    }
+
+    private static T Get<T>(this IServiceProvider services) => ActivatorUtilities.CreateInstance<T>(services);
+
+    private static void Unary<TRequest>(WebApplication app, string path, Func<IServiceProvider, TRequest, Task> handler)
+        where TRequest : IMessage<TRequest>, new()
+    {
+        app.MapPost(path, async (HttpContext http) =>
+        {
+            TRequest request;
+            try
+            {
+                using var reader = new StreamReader(http.Request.Body);
+                string body = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+                request = body.Trim().Length == 0 ? new TRequest() : Parser.Parse<TRequest>(body);
+            }
+            catch (InvalidProtocolBufferException e)
+            {
+                return Error(StatusCode.InvalidArgument, e.Message);
+            }
+            try
+            {
+                var task = handler(http.RequestServices, request);
+                await task.ConfigureAwait(false);
+                var response = (IMessage)task.GetType().GetProperty("Result")!.GetValue(task)!;
+                using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(response));
+                return Results.Text(System.Text.Json.JsonSerializer.Serialize(json.RootElement), "application/json"); // compact, as grpc-gateway
+            }
+            catch (RpcException e)
+            {
+                return Error(e.StatusCode, e.Status.Detail);
+            }
+        });
+    }
+
+    private static IResult Error(StatusCode code, string message) =>
+        Results.Json(new Dictionary<string, object> { ["error"] = message, ["code"] = (int)code, ["message"] = message }, statusCode: HttpStatus(code));
+
+    /// <summary>grpc-gateway's HTTPStatusFromCode.</summary>
+    private static int HttpStatus(StatusCode code) => code switch
+    {
+        StatusCode.OK => 200,
+        StatusCode.Cancelled => 499,
+        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange => 400,
+        StatusCode.DeadlineExceeded => 504,
+        StatusCode.NotFound => 404,
+        StatusCode.AlreadyExists or StatusCode.Aborted => 409,
+        StatusCode.PermissionDenied => 403,
+        StatusCode.Unauthenticated => 401,
+        StatusCode.ResourceExhausted => 429,
+        StatusCode.Unimplemented => 501,
+        StatusCode.Unavailable => 503,
+        _ => 500,
+    };
+}

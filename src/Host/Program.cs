@@ -1,0 +1,3 @@
+using Cairn.Host;
+
+return await ServerProgram.Run(args).ConfigureAwait(false);
