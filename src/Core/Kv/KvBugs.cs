@@ -61,6 +61,10 @@ internal sealed class KvBugs
     /// write (put, delete, txn) instead of the request the answer belongs to.</summary>
     internal bool ForwardReplyToWrongRequest { get; init; }
 
+    /// <summary>A follower answers a lease keep-alive from its applied lease table (the granted TTL) instead of
+    /// forwarding it, so the leader's lessor is never renewed and expires a lease the client believes renewed.</summary>
+    internal bool FollowerKeepAliveWithoutLeader { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

@@ -33,6 +33,7 @@ public class KvCanaryTests
         { "read-reply-ahead", "ReadReplyApplied" },
         { "admit-pending-request-id", "RequestId" },
         { "forward-reply-to-wrong-request", "Linearizability" },
+        { "follower-keepalive-without-leader", "LeaseExpiry" },
     };
 
     [Theory]

@@ -85,6 +85,15 @@ public sealed partial class KvNode : IForwardedRequestHandler
         Send(target, status, status == KvReplyStatus.Ok ? answer.Result : null, status == KvReplyStatus.Ok ? null : answer.Error);
     }
 
+    /// <summary>The follower-keepalive-without-leader canary: a follower "renews" a lease it finds in its
+    /// applied state without asking the leader, whose lessor goes on timing the lease from its last renewal.</summary>
+    private void KeepAliveLocally(ulong requestId, LeaseKeepAliveRequest request)
+    {
+        long ttl = StateMachine.Leases.Find(request.ID)?.TtlSeconds ?? 0;
+        var header = new ResponseHeader { Revision = StateMachine.Revision, RaftTerm = Runtime.Raft.Term, MemberId = Runtime.Raft.Id };
+        Send(requestId, KvReplyStatus.Ok, new KvResult { LeaseKeepAlive = new LeaseKeepAliveResponse { Header = header, ID = request.ID, TTL = ttl } });
+    }
+
     /// <summary>Answers a pending read where it came from: the local client, or the follower that forwarded it.</summary>
     private void Answer(PendingRead read, KvReplyStatus status, KvResult? result = null, string? error = null)
     {

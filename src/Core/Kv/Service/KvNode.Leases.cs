@@ -45,6 +45,10 @@ public sealed partial class KvNode
         {
             StartRead(new PendingRead(requestId, PendingKind.KeepAlive, null, request));
         }
+        else if (_bugs.FollowerKeepAliveWithoutLeader)
+        {
+            KeepAliveLocally(requestId, request); // canary
+        }
         else
         {
             Forward(requestId, new KvForwardRequest { LeaseKeepAlive = request });
