@@ -32,7 +32,7 @@ public class KvCanaryTests
         { "watch-stream-stalls", "WatchStream" },
         { "read-reply-ahead", "ReadReplyApplied" },
         { "admit-pending-request-id", "RequestId" },
-        { "forward-reply-to-wrong-request", "Linearizability" },
+        { "forward-reply-to-wrong-request", "ReplyAttribution" },
         { "follower-keepalive-without-leader", "LeaseExpiry" },
     };
 
