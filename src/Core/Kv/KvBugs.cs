@@ -57,6 +57,14 @@ internal sealed class KvBugs
     /// and a reply can reach the wrong one (issue 7: a reused id turned a committed put into a rejection).</summary>
     internal bool AdmitPendingRequestId { get; init; }
 
+    /// <summary>A follower relays the leader's answer to a forwarded lease request to the node's latest pending
+    /// write (put, delete, txn) instead of the request the answer belongs to.</summary>
+    internal bool ForwardReplyToWrongRequest { get; init; }
+
+    /// <summary>A follower answers a lease keep-alive from its applied lease table (the granted TTL) instead of
+    /// forwarding it, so the leader's lessor is never renewed and expires a lease the client believes renewed.</summary>
+    internal bool FollowerKeepAliveWithoutLeader { get; init; }
+
     /// <summary>Period of <see cref="WatchDropsEvent"/>.</summary>
     internal int WatchDropEveryNth { get; init; } = 7;
 }

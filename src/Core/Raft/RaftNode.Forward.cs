@@ -99,6 +99,7 @@ public sealed partial class RaftNode
     /// </summary>
     private void FailReadsOnLeaderChange()
     {
+        FailForwardedRequests();
         foreach (var read in _pendingReads)
         {
             if (read.From == Id) _failedReads.Add(read.RequestId);

@@ -11,7 +11,7 @@ public sealed partial class RaftNode
 
     /// <summary>True when <see cref="TakeReady"/> has work for the driver.</summary>
     public bool HasReady =>
-        _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || _failedReads.Count > 0 || HardStateChanged
+        _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || _failedReads.Count > 0 || HasForwardWork || HardStateChanged
         || _log.HasUnpersisted || _snapshotToPersist is not null || _log.HasApplicable(!_bugs.ApplyBeforeDurable);
 
     /// <summary>Takes the pending outputs. The driver must honour the ordering contract on <see cref="Ready"/>.</summary>
@@ -33,6 +33,7 @@ public sealed partial class RaftNode
         ready.MessagesAfterPersist.AddRange(_messagesAfterPersist);
         ready.ReadStates.AddRange(_readStates);
         ready.FailedReads.AddRange(_failedReads);
+        TakeForwardWork(ready);
         ready.CommittedEntries = _log.TakeApplicable(!_bugs.ApplyBeforeDurable, ApplyBatchMax);
         _messagesNow.Clear();
         _messagesAfterPersist.Clear();

@@ -101,6 +101,7 @@ public sealed partial class RaftNode
     public void Tick()
     {
         ExpireForwardedReads();
+        ExpireForwardedRequests();
         if (Role == RaftRole.Leader) TickLeader();
         else if (++_electionElapsed >= _electionTimeout) StartElection();
         else if (Role == RaftRole.Candidate) RetryVoteRequests();
@@ -175,12 +176,14 @@ public sealed partial class RaftNode
             case MessageType.MsgReadIndex: HandleReadIndex(m); break;
             case MessageType.MsgReadIndexResponse: HandleReadIndexResponse(m); break;
             case MessageType.MsgTimeoutNow: HandleTimeoutNow(m); break;
+            case MessageType.MsgForwardRequest: HandleForwardRequest(m); break;
+            case MessageType.MsgForwardResponse: HandleForwardResponse(m); break;
         }
     }
 
     private bool EntriesWellFormed(Message m)
     {
-        if (m.SnapshotData.Length > _options.SnapshotChunkBytesMax) return false;
+        if (m.SnapshotData.Length > _options.SnapshotChunkBytesMax || m.Payload.Length > _options.ProposalBytesMax) return false;
         if (m.Type == MessageType.MsgProp) return PropWellFormed(m);
         if (m.Type == MessageType.MsgSnapshot && (m.Index == 0 || m.LogTerm == 0 || m.LogTerm > m.Term || m.Entries.Count > 0)) return false;
         for (var i = 0; i < m.Entries.Count; i++)

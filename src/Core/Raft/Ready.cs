@@ -49,6 +49,13 @@ public sealed class Ready
     /// forwarded read, or its answer is overdue); the driver fails them at once.</summary>
     public List<ulong> FailedReads { get; } = new();
 
+    /// <summary>Leader-only requests followers forwarded to this leader; the driver hands each to the application,
+    /// which answers with <see cref="RaftNode.RespondToForward"/>.</summary>
+    public List<ForwardedRequest> ForwardedRequests { get; } = new();
+
+    /// <summary>Answers (or failures) of requests this follower forwarded with <see cref="RaftNode.ForwardRequest"/>.</summary>
+    public List<ForwardResponse> ForwardResponses { get; } = new();
+
     /// <summary>True when the driver must write something to disk for this Ready.</summary>
     public bool MustPersist => HardState is not null || Entries.Count > 0 || Snapshot is not null;
 }

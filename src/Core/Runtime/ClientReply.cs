@@ -13,6 +13,9 @@ public enum ClientOutcome
     Dropped,
     /// <summary>A linearizable read may now be served from the local state machine.</summary>
     ReadReady,
+    /// <summary>The leader answered a request this follower forwarded (<see cref="NodeRuntime.ForwardToLeader"/>);
+    /// <see cref="ClientReply.Result"/> holds the leader's opaque answer.</summary>
+    Answered,
 }
 
 /// <summary>The answer to one client request.</summary>

@@ -27,6 +27,7 @@ public sealed partial class NodeRuntime
             foreach (var read in ready.ReadStates) QueueRead(read);
             foreach (var id in ready.FailedReads) FailRead(id);
             ServeReads();
+            CarryForwards(ready);
         }
         Invariant.Holds(Stopped || rounds == 0 || !Raft.HasReady, "a drain leaves no Ready behind (node {0})", Raft.Id);
         Invariant.Holds(Raft.AppliedIndex <= Raft.CommitIndex || _bugs.BreaksSafety, "applied {0} at or below commit {1}", Raft.AppliedIndex, Raft.CommitIndex);

@@ -56,6 +56,8 @@ internal static class CanaryCatalog
         Kv("lease-expires-early", "the lessor measures TTLs on the raw local clock with no drift allowance, so a fast leader clock expires leases early", new KvBugs { LeaseExpiresEarly = true }),
         Kv("watch-stream-stalls", "watch hubs stop delivering events past revision 100 while watchers stay open", new KvBugs { WatchStreamStalls = true }),
         Kv("read-reply-ahead", "a linearizable range reply claims a revision above the node's applied one while entries are committed but not applied", new KvBugs { ReadReplyAheadOfApplied = true }),
+        Kv("forward-reply-to-wrong-request", "a follower relays the leader's answer to a forwarded lease request to its latest pending write instead of the request it answers", new KvBugs { ForwardReplyToWrongRequest = true }),
+        Kv("follower-keepalive-without-leader", "a follower answers lease keep-alives from its applied state without forwarding them to the leader's lessor", new KvBugs { FollowerKeepAliveWithoutLeader = true }),
     };
 
     private static Canary Kv(string name, string description, KvBugs bugs) =>

@@ -34,6 +34,8 @@ public class KvCanaryTests
         { "admit-pending-request-id", "RequestId" },
         { "readindex-before-term-commit", "Linearizability" },
         { "compact-past-durable-applied", "AppliedStateDurable" },
+        { "forward-reply-to-wrong-request", "ReplyAttribution" },
+        { "follower-keepalive-without-leader", "LeaseExpiry" },
     };
 
     [Theory]

@@ -53,6 +53,8 @@ internal sealed class RaftPump
             Applied[id] = new List<Entry>();
             ReadStates[id] = new List<ReadState>();
             FailedReads[id] = new List<ulong>();
+            Forwarded[id] = new List<ForwardedRequest>();
+            ForwardAnswers[id] = new List<ForwardResponse>();
             _unsynced[id] = new();
             Nodes[id] = Boot(id);
         }
@@ -64,6 +66,10 @@ internal sealed class RaftPump
     public Dictionary<ulong, List<ReadState>> ReadStates { get; } = new();
     /// <summary>Reads each node gave up on (<see cref="Ready.FailedReads"/>).</summary>
     public Dictionary<ulong, List<ulong>> FailedReads { get; } = new();
+    /// <summary>Requests followers forwarded to each node as leader (<see cref="Ready.ForwardedRequests"/>).</summary>
+    public Dictionary<ulong, List<ForwardedRequest>> Forwarded { get; } = new();
+    /// <summary>Answers and failures of each node's forwarded requests (<see cref="Ready.ForwardResponses"/>).</summary>
+    public Dictionary<ulong, List<ForwardResponse>> ForwardAnswers { get; } = new();
     /// <summary>Messages in flight, delivered first in, first out.</summary>
     public List<Message> Network { get; } = new();
     /// <summary>Every message any node sent, for assertions on what went over the wire.</summary>
@@ -130,6 +136,8 @@ internal sealed class RaftPump
             Applied[id].AddRange(ready.CommittedEntries);
             ReadStates[id].AddRange(ready.ReadStates);
             FailedReads[id].AddRange(ready.FailedReads);
+            Forwarded[id].AddRange(ready.ForwardedRequests);
+            ForwardAnswers[id].AddRange(ready.ForwardResponses);
             RecordLeader(id);
         }
     }

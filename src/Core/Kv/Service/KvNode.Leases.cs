@@ -2,7 +2,8 @@ using Cairn.Core.Kv.Wire;
 
 namespace Cairn.Core.Kv.Service;
 
-/// <summary>Leases: grant and revoke are replicated; keep-alive and time-to-live are the leader's lessor's.</summary>
+/// <summary>Leases: grant and revoke are replicated; keep-alive and time-to-live are the leader's lessor's
+/// (a follower forwards them to its leader, see KvNode.Forwarding.cs).</summary>
 public sealed partial class KvNode
 {
     /// <summary>etcd LeaseGrant, proposed through the log.</summary>
@@ -25,31 +26,54 @@ public sealed partial class KvNode
         Propose(requestId, session, new KvCommand { LeaseRevoke = request });
     }
 
-    /// <summary>etcd LeaseKeepAlive (one request of the stream). Like etcd's ensureLeadership, the leader
-    /// first confirms it still leads (a ReadIndex round), so a deposed leader cannot renew a lease that the
-    /// new leader is timing; then its lessor renews the lease. TTL 0 = unknown or already expired.</summary>
+    /// <summary>etcd LeaseKeepAlive (one request of the stream), on any member. Like etcd's ensureLeadership,
+    /// the leader first confirms it still leads (a ReadIndex round), so a deposed leader cannot renew a lease
+    /// that the new leader is timing; then its lessor renews the lease. A follower forwards the request to its
+    /// leader and relays the answer (NotLeader when there is no leader or it changes first). TTL 0 = unknown
+    /// or already expired.</summary>
     /// <param name="requestId">The caller's id.</param>
     /// <param name="request">The keep-alive.</param>
     public void LeaseKeepAlive(ulong requestId, LeaseKeepAliveRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Admit(requestId))
+        if (!Admit(requestId))
         {
-            ObserveLeadership();
+            return;
+        }
+        ObserveLeadership();
+        if (_leading)
+        {
             StartRead(new PendingRead(requestId, PendingKind.KeepAlive, null, request));
+        }
+        else if (_bugs.FollowerKeepAliveWithoutLeader)
+        {
+            KeepAliveLocally(requestId, request); // canary
+        }
+        else
+        {
+            Forward(requestId, new KvForwardRequest { LeaseKeepAlive = request });
         }
     }
 
-    /// <summary>etcd LeaseTimeToLive, answered by the confirmed leader's lessor (TTL -1 = unknown lease).</summary>
+    /// <summary>etcd LeaseTimeToLive on any member, answered by the confirmed leader's lessor (a follower
+    /// forwards it like <see cref="LeaseKeepAlive"/>). TTL -1 = unknown lease.</summary>
     /// <param name="requestId">The caller's id.</param>
     /// <param name="request">The query.</param>
     public void LeaseTimeToLive(ulong requestId, LeaseTimeToLiveRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Admit(requestId))
+        if (!Admit(requestId))
         {
-            ObserveLeadership();
+            return;
+        }
+        ObserveLeadership();
+        if (_leading)
+        {
             StartRead(new PendingRead(requestId, PendingKind.TimeToLive, null, request));
+        }
+        else
+        {
+            Forward(requestId, new KvForwardRequest { LeaseTimeToLive = request });
         }
     }
 
@@ -68,7 +92,7 @@ public sealed partial class KvNode
         ObserveLeadership();
         if (!StateMachine.Lessor.IsPrimary)
         {
-            Send(read.RequestId, KvReplyStatus.NotLeader, error: "etcdserver: not leader");
+            Answer(read, KvReplyStatus.NotLeader, error: "etcdserver: not leader");
             return;
         }
         var header = new ResponseHeader { Revision = StateMachine.Revision, RaftTerm = Runtime.Raft.Term, MemberId = Runtime.Raft.Id };
@@ -85,6 +109,6 @@ public sealed partial class KvNode
             ttl.Header = header;
             result = new KvResult { LeaseTimeToLive = ttl };
         }
-        Send(read.RequestId, KvReplyStatus.Ok, result);
+        Answer(read, KvReplyStatus.Ok, result);
     }
 }

@@ -16,19 +16,21 @@ public sealed partial class KvNode
         TimeToLive,
     }
 
-    private sealed record PendingRead(ulong RequestId, PendingKind Kind, RangeRequest? Range, IMessage? LeaseRequest);
+    /// <summary>A request waiting for a ReadIndex confirmation. <paramref name="Origin"/> is set when a follower
+    /// forwarded it; its <paramref name="RequestId"/> is then one of this node's internal ids.</summary>
+    private sealed record PendingRead(ulong RequestId, PendingKind Kind, RangeRequest? Range, IMessage? LeaseRequest, ForwardOrigin? Origin = null);
 
     private void StartRead(PendingRead read)
     {
         if (_pendingReads.Count >= _options.PendingReadsMax)
         {
-            Send(read.RequestId, KvReplyStatus.Rejected, error: $"{_options.PendingReadsMax} reads pending (PendingReadsMax)");
+            Answer(read, KvReplyStatus.Rejected, error: $"{_options.PendingReadsMax} reads pending (PendingReadsMax)");
             return;
         }
         if (read.Kind != PendingKind.Range && !_leading)
         {
-            // Lease keep-alive and time-to-live are the leader's lessor's; followers do not forward them.
-            Send(read.RequestId, KvReplyStatus.NotLeader, error: "lease requests are served by the leader");
+            // Lease keep-alive and time-to-live are the leader's lessor's (followers forward them before this).
+            Answer(read, KvReplyStatus.NotLeader, error: "lease requests are served by the leader");
             return;
         }
         if (_bugs.AdmitPendingRequestId) _pendingReads[read.RequestId] = read; // canary: the earlier read is forgotten
@@ -41,7 +43,7 @@ public sealed partial class KvNode
     {
         if (reply.Outcome != ClientOutcome.ReadReady)
         {
-            Send(read.RequestId, StatusOf(reply.Outcome), error: reply.Error);
+            Answer(read, StatusOf(reply.Outcome), error: reply.Error);
             return;
         }
         switch (read.Kind)
@@ -71,7 +73,7 @@ public sealed partial class KvNode
         _pendingReads.Clear();
         foreach (PendingRead read in failed)
         {
-            Send(read.RequestId, KvReplyStatus.NotLeader, error: "leadership changed before the read was confirmed");
+            Answer(read, KvReplyStatus.NotLeader, error: "leadership changed before the read was confirmed");
         }
     }
 }

@@ -92,6 +92,10 @@ public sealed partial class KvNode
         }
         command.ClientId = session.ClientId;
         command.Sequence = session.Sequence;
+        if (command.RequestCase is KvCommand.RequestOneofCase.Put or KvCommand.RequestOneofCase.DeleteRange or KvCommand.RequestOneofCase.Txn)
+        {
+            _lastWriteRequestId = requestId;
+        }
         var bytes = command.ToByteArray();
         if (bytes.Length > _options.RequestBytesMax)
         {
@@ -109,7 +113,7 @@ public sealed partial class KvNode
             Send(requestId, KvReplyStatus.Rejected, error: $"request ids must be below {InternalRequestIdMin} (InternalRequestIdMin)");
             return false;
         }
-        if ((_pendingReads.ContainsKey(requestId) || Runtime.IsRequestPending(requestId)) && !_bugs.AdmitPendingRequestId)
+        if ((_pendingReads.ContainsKey(requestId) || _forwarding.Contains(requestId) || Runtime.IsRequestPending(requestId)) && !_bugs.AdmitPendingRequestId)
         {
             // Refused without touching the pending request: its answer must still reach the caller.
             Send(requestId, KvReplyStatus.Rejected, error: $"request id {requestId} is already pending");

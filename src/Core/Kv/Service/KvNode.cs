@@ -52,6 +52,7 @@ public sealed partial class KvNode : IClientReplySink
         _options.Validate();
         _options.ValidateAgainst(runtime.Options);
         _bugs = bugs;
+        runtime.ForwardedRequests = this;
     }
 
     /// <summary>Builds the runtime with this node as its reply sink and wraps it.</summary>
@@ -109,13 +110,17 @@ public sealed partial class KvNode : IClientReplySink
     /// <param name="reply">The runtime's reply.</param>
     public void OnReply(ClientReply reply)
     {
-        if (reply.RequestId >= InternalRequestIdMin)
+        if (_pendingReads.Remove(reply.RequestId, out PendingRead? read))
+        {
+            Complete(read, reply); // a client's read, or (internal id) one a follower forwarded here
+        }
+        else if (reply.RequestId >= InternalRequestIdMin)
         {
             return; // a lease_expire proposal: the lessor re-reports it if it did not take effect
         }
-        if (_pendingReads.Remove(reply.RequestId, out PendingRead? read))
+        else if (_forwarding.Remove(reply.RequestId))
         {
-            Complete(read, reply);
+            RelayForwarded(reply);
         }
         else if (reply.Outcome == ClientOutcome.Applied)
         {

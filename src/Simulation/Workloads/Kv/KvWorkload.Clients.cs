@@ -48,7 +48,7 @@ public sealed partial class KvWorkload
             ? new SessionStamp(c.ClientId, ++c.Sequence)
             : SessionStamp.None;
         // Any member serves any request (followers forward to the leader), so spread every operation
-        // over the nodes like etcd's client balancer; lease keep-alives still follow the leader hint.
+        // over the nodes like etcd's client balancer; lease keep-alives too (followers forward them to the leader).
         c.Target = _random.Next(1, _world.Nodes.Count + 1);
         if (op.History is not null)
         {

@@ -157,9 +157,9 @@ public class KvNodeTests
         Assert.Contains(cluster.Members, m => Get(m, "lock") is not null);
     }
 
-    /// <summary>Keep-alive renews at the leader; followers refuse it (etcd: leader-only lessor).</summary>
+    /// <summary>Keep-alive renews at the leader's lessor (etcd: leader-only lessor); a follower forwards it there.</summary>
     [Fact]
-    public void KeepAlive_RenewsAtLeader_FollowerRefuses()
+    public void KeepAlive_RenewsAtLeader_FollowerForwards()
     {
         var cluster = new ServiceCluster(3);
         var leader = cluster.ElectLeader();
@@ -171,7 +171,9 @@ public class KvNodeTests
             KvReply renewed = Call(cluster, leader, (kv, id) => kv.LeaseKeepAlive(id, new LeaseKeepAliveRequest { ID = lease }));
             Assert.Equal(2, renewed.Result!.LeaseKeepAlive.TTL);
         }
-        Assert.Equal(KvReplyStatus.NotLeader, Call(cluster, follower, (kv, id) => kv.LeaseKeepAlive(id, new LeaseKeepAliveRequest { ID = lease })).Status);
+        KvReply forwarded = Call(cluster, follower, (kv, id) => kv.LeaseKeepAlive(id, new LeaseKeepAliveRequest { ID = lease }));
+        Assert.Equal(KvReplyStatus.Ok, forwarded.Status);
+        Assert.Equal(2, forwarded.Result!.LeaseKeepAlive.TTL);
         Assert.Equal(1, follower.Kv!.StateMachine.Leases.Count);
     }
 

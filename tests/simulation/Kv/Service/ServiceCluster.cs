@@ -28,9 +28,14 @@ internal sealed class ServiceCluster : INetwork
         public long ClockMs { get; set; }
         public int Incarnation { get; set; }
         public SortedDictionary<ulong, KvReply> Replies { get; } = new();
+        public SortedDictionary<ulong, int> ReplyCounts { get; } = new();
         public List<WatchResponse> Watch { get; } = new();
 
-        public void OnReply(KvReply reply) => Replies[reply.RequestId] = reply;
+        public void OnReply(KvReply reply)
+        {
+            Replies[reply.RequestId] = reply;
+            ReplyCounts[reply.RequestId] = ReplyCounts.GetValueOrDefault(reply.RequestId) + 1;
+        }
 
         public void OnWatchResponse(WatchResponse response) => Watch.Add(response);
     }
@@ -57,7 +62,14 @@ internal sealed class ServiceCluster : INetwork
 
     public Member Leader => _members.Single(m => m.Kv is not null && m.Kv.IsLeader && !_isolated.Contains(m.Id));
 
-    public void Send(ulong from, ulong to, byte[] frame) => _wire.Enqueue((from, to, frame));
+    /// <summary>When true every frame is delivered twice (the network duplicates).</summary>
+    public bool DuplicateFrames { get; set; }
+
+    public void Send(ulong from, ulong to, byte[] frame)
+    {
+        _wire.Enqueue((from, to, frame));
+        if (DuplicateFrames) _wire.Enqueue((from, to, frame));
+    }
 
     public void Isolate(ulong id) => _isolated.Add(id);
 
