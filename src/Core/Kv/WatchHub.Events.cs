@@ -3,7 +3,7 @@ using Cairn.Core.Kv.Wire;
 namespace Cairn.Core.Kv;
 
 /// <summary>Event delivery: live publication, catch-up from history, compaction cancel, progress.</summary>
-public sealed partial class WatchHub
+internal sealed partial class WatchHub
 {
     /// <summary>Queues an empty response carrying the current revision to every synced watcher that
     /// asked for progress_notify (the runtime calls this periodically, etcd: every 10 minutes).</summary>
