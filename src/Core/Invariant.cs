@@ -9,7 +9,7 @@ namespace Cairn.Core;
 /// it, and the node stops rather than carry on from a state it cannot trust. The success path is one
 /// branch: the message is a composite format string (<c>{0}</c>, <c>{1}</c>, ...) formatted only on failure.
 /// </summary>
-public static class Invariant
+internal static class Invariant
 {
     /// <summary>Throws when <paramref name="condition"/> is false; <paramref name="invariant"/> names what broke.</summary>
     public static void Holds([DoesNotReturnIf(false)] bool condition, string invariant)

@@ -5,7 +5,7 @@ namespace Cairn.Core.Kv;
 /// <summary>
 /// Orders keys as etcd does: lexicographically as unsigned bytes. Never culture or hash dependent.
 /// </summary>
-public sealed class KeyOrder : IComparer<ByteString>
+internal sealed class KeyOrder : IComparer<ByteString>
 {
     /// <summary>The single shared instance.</summary>
     public static readonly KeyOrder Instance = new();

@@ -61,16 +61,16 @@ public sealed partial class KvStateMachine : IStateMachine
     public long CompactRevision => _store.Backend.CompactRevision;
 
     /// <summary>The replicated lease table (read-only use).</summary>
-    public LeaseTable Leases => _store.Leases;
+    internal LeaseTable Leases => _store.Leases;
 
     /// <summary>Number of open exactly-once sessions.</summary>
     public int SessionCount => _sessions.Count;
 
     /// <summary>Watches over this replica's applied state.</summary>
-    public WatchHub Watches { get; }
+    internal WatchHub Watches { get; }
 
     /// <summary>Remaining-time tracking for leases; active only on the leader.</summary>
-    public Lessor Lessor { get; }
+    internal Lessor Lessor { get; }
 
     /// <summary>Answers a range read from the applied state. Not replicated: call it after a ReadIndex
     /// confirmation for a linearizable read, or directly for a serializable one.</summary>

@@ -6,7 +6,7 @@ namespace Cairn.Core.Kv;
 /// The replicated half of leases: which leases exist, their granted TTL and the keys attached to
 /// them. Remaining time is not replicated; the leader's <see cref="Lessor"/> tracks it.
 /// </summary>
-public sealed class LeaseTable
+internal sealed class LeaseTable
 {
     private readonly SortedDictionary<long, Lease> _leases = new();
 

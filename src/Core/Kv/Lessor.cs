@@ -12,7 +12,7 @@ namespace Cairn.Core.Kv;
 /// TTL on the local clock, plus <see cref="LessorOptions.ExpiryMarginMs"/>, so a fast leader clock never
 /// expires it before its TTL has run in true time since the keep-alive (or grant) was sent.
 /// </summary>
-public sealed class Lessor
+internal sealed class Lessor
 {
     private readonly LeaseTable _table;
     private readonly LessorOptions _options;

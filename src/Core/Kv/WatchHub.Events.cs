@@ -3,7 +3,7 @@ using Cairn.Core.Kv.Wire;
 namespace Cairn.Core.Kv;
 
 /// <summary>Event delivery: live publication, catch-up from history, compaction cancel, progress.</summary>
-public sealed partial class WatchHub
+internal sealed partial class WatchHub
 {
     /// <summary>Events one catch-up read takes from the store (whole revisions, so a page may exceed it by the
     /// rest of one revision, at most a txn's ops).</summary>

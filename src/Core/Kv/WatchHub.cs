@@ -10,7 +10,7 @@ namespace Cairn.Core.Kv;
 /// applies the same log, re-creating a watch with start_revision = last seen + 1 on any node
 /// continues the stream exactly. Watch ids are hub-wide (the host maps them to client streams).
 /// </summary>
-public sealed partial class WatchHub
+internal sealed partial class WatchHub
 {
     /// <summary>The watch id of a refused create (etcd's InvalidWatchID).</summary>
     public const long InvalidWatchId = -1;

@@ -4,7 +4,7 @@ namespace Cairn.Core.Raft;
 /// BUGGIFY-style fault points in the core and the runtime: legal but rare behaviours that the simulator
 /// makes common. None of them may break safety; they exist to push the code into corners.
 /// </summary>
-public enum FaultPoint
+internal enum FaultPoint
 {
     /// <summary>A leader sends a single entry where it could send a full batch.</summary>
     ShrinkAppendBatch,

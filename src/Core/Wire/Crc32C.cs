@@ -4,7 +4,7 @@ using System.Numerics;
 namespace Cairn.Core.Wire;
 
 /// <summary>CRC-32C (Castagnoli), hardware-accelerated where the CPU supports it. Guards every frame and record.</summary>
-public static class Crc32C
+internal static class Crc32C
 {
     /// <summary>Computes the CRC-32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data)

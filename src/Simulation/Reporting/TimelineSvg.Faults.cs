@@ -129,14 +129,14 @@ internal sealed partial class TimelineSvg
 
     private void DrawMarkerLane(string label, string title, List<FaultMark> marks)
     {
-        const double height = 22;
-        LaneBackground(label, title, height);
-        if (marks.Count == 0) EmptyNote(height, "none");
+        const double Height = 22;
+        LaneBackground(label, title, Height);
+        if (marks.Count == 0) EmptyNote(Height, "none");
         for (var i = 0; i < marks.Count; i++)
         {
             var m = marks[i];
             var x = X(m.TimeMs);
-            var cy = _y + height / 2;
+            var cy = _y + Height / 2;
             var end = m.DurationMs > 0 ? Math.Min(_end, m.TimeMs + m.DurationMs) : m.TimeMs;
             _lanes.Append("<g class=\"marker ").Append(FaultCss(m.Kind)).Append("\"><title>").Append(Escape(FaultTitle(m, end))).Append("</title>");
             if (end > m.TimeMs)
@@ -151,7 +151,7 @@ internal sealed partial class TimelineSvg
                     .Append(Escape(Truncate(text, fit))).Append("</text>");
             _lanes.Append("</g>\n");
         }
-        _y += height + LaneGap;
+        _y += Height + LaneGap;
     }
 
     private void EmptyNote(double height, string text) =>

@@ -5,7 +5,7 @@ namespace Cairn.Property.Tests.Linearizability;
 /// <summary>Writes hand-made KV histories in a few lines: one call per operation, times in ms.</summary>
 internal sealed class HistoryBuilder
 {
-    private readonly List<HistoryOperation> ops = [];
+    private readonly List<HistoryOperation> _ops = [];
 
     public static KeyValue Kvp(string key, string value, long create, long mod, long version) => new(key, value, create, mod, version);
 
@@ -45,11 +45,11 @@ internal sealed class HistoryBuilder
     public HistoryBuilder Txn(int process, TxnRequest request, TxnResponse response, long call, long ret) =>
         Add(process, request, response, call, ret);
 
-    public IReadOnlyList<HistoryOperation> Build() => ops;
+    public IReadOnlyList<HistoryOperation> Build() => _ops;
 
     private HistoryBuilder Add(int process, KvRequest request, KvResponse? response, long call, long ret, OperationOutcome outcome = OperationOutcome.Ok)
     {
-        ops.Add(new HistoryOperation(ops.Count, process, request, response, outcome, call, ret));
+        _ops.Add(new HistoryOperation(_ops.Count, process, request, response, outcome, call, ret));
         return this;
     }
 }
