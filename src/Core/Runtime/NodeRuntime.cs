@@ -44,6 +44,7 @@ public sealed partial class NodeRuntime
         _options = options;
         _proposalKeyBase = DrawProposalKeyBase(random);
         var durable = disk.Load();
+        _writtenHardState = durable.HardState ?? new HardState();
         // Raft §7: the state machine starts from the durable snapshot; the entries after it are replayed.
         if (durable.Snapshot is { Index: > 0 } snapshot && snapshot.Index > stateMachine.AppliedIndex)
             stateMachine.RestoreSnapshot(snapshot.Data.Span);
