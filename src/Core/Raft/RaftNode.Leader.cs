@@ -187,6 +187,7 @@ public sealed partial class RaftNode
         _uncommittedBytes -= _log.BytesBetween(_log.Committed, candidate);
         Invariant.Holds(_uncommittedBytes >= 0 || _bugs.BreaksSafety, "uncommitted bytes are never negative (commit {0} to {1})", _log.Committed, candidate);
         _log.CommitTo(candidate);
+        _commitBroadcastDue = true;
         ReleaseConfirmedReads();
         return true;
     }

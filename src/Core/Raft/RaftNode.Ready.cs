@@ -11,13 +11,14 @@ public sealed partial class RaftNode
 
     /// <summary>True when <see cref="TakeReady"/> has work for the driver.</summary>
     public bool HasReady =>
-        _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || _failedReads.Count > 0 || HasForwardWork || HardStateChanged
+        CommitBroadcastDue || _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _readStates.Count > 0 || _failedReads.Count > 0 || HasForwardWork || HardStateChanged
         || _log.HasUnpersisted || _snapshotToPersist is not null || _log.HasApplicable(!_bugs.ApplyBeforeDurable);
 
     /// <summary>Takes the pending outputs. The driver must honour the ordering contract on <see cref="Ready"/>.</summary>
     public Ready TakeReady()
     {
         CheckWatermarks();
+        if (_commitBroadcastDue) BroadcastCommit();
         var ready = new Ready();
         if (HardStateChanged)
         {

@@ -110,8 +110,15 @@ public sealed partial class RaftNode
     /// <summary>Fault points the simulator may fire; off everywhere else.</summary>
     internal Buggify Buggify { get; set; } = Buggify.Off;
 
-    /// <summary>Starts applying after <paramref name="index"/>, for a state machine that already holds that prefix.</summary>
-    public void SetApplied(ulong index) => _log.SetApplied(index);
+    /// <summary>Starts applying after <paramref name="index"/>, for a state machine that already holds that prefix.
+    /// The state machine applies only committed entries, so its applied index also raises the commit index: the
+    /// durable hard state may hold an older commit (a commit-only change rides along with the next write).</summary>
+    public void SetApplied(ulong index)
+    {
+        var known = Math.Min(index, _log.LastIndex);
+        if (known > _log.Committed) _log.CommitTo(known);
+        _log.SetApplied(index);
+    }
 
     /// <summary>Storage reports that the write ending at <paramref name="index"/> with <paramref name="term"/> is durable.</summary>
     public void OnPersisted(ulong index, ulong term)

@@ -11,6 +11,7 @@ public sealed partial class NodeRuntime
     /// <summary>Carries out every pending Ready, honouring its ordering contract.</summary>
     private void Drain()
     {
+        if (DeferDrainToBatch()) return;
         var rounds = 0;
         while (!Stopped && Raft.HasReady)
         {
@@ -41,9 +42,11 @@ public sealed partial class NodeRuntime
             foreach (var m in after) SendNow(m);
             after = new List<Message>();
         }
-        if (ready.MustPersist)
+        if (ready.MustPersist && !CarryCommitOnly(ready))
         {
-            var hardState = ready.HardState;
+            var hardState = ready.HardState ?? _carriedHardState;
+            _carriedHardState = null;
+            if (hardState is not null) _writtenHardState = hardState;
             if (hardState is not null && _bugs.VoteNotPersisted) hardState = new HardState { Commit = hardState.Commit };
             Invariant.Holds(ready.Entries.Count == 0 || ready.Entries[0].Index > Raft.SnapshotIndex || ready.Snapshot is not null,
                 "entries to persist follow the snapshot: first {0}, snapshot {1}", ready.Entries.Count == 0 ? 0 : ready.Entries[0].Index, Raft.SnapshotIndex);

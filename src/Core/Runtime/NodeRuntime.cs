@@ -44,6 +44,7 @@ public sealed partial class NodeRuntime
         _options = options;
         _proposalKeyBase = DrawProposalKeyBase(random);
         var durable = disk.Load();
+        _writtenHardState = durable.HardState ?? new HardState();
         // Raft §7: the state machine starts from the durable snapshot or its own durable store; the entries after it are replayed.
         RecoverStateMachine(durable);
         Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs, durable.Snapshot);

@@ -43,12 +43,9 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         Directory.CreateDirectory(settings.MemberDir);
         _timing = new TimedLogDisk(metrics.ObserveFsync);
         _disk = new SqliteLogDisk(Path.Combine(settings.MemberDir, LogFileName),
-            id =>
-            {
-                _timing.Durable(id);
-                Loop.Post(() => Kv!.Runtime.OnDiskWriteDurable(id));
-            },
-            (id, reason) => Loop.Post(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)));
+            _timing.Durable,
+            (id, reason) => Loop.Post(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)),
+            lastId => Loop.Post(() => Kv!.Runtime.OnDiskWritesDurableThrough(lastId)));
         Peers = new PeerTransport(settings, Loop, log);
         var raft = new RaftOptions
         {
@@ -106,7 +103,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
 
     public void Start()
     {
-        Loop.Start(AfterInput);
+        Loop.Start(AfterInput, () => Kv.Runtime.BeginBatch());
         Peers.Start();
         _ticker.Change(Settings.Flags.HeartbeatIntervalMs, Settings.Flags.HeartbeatIntervalMs);
     }

@@ -14,8 +14,13 @@ internal sealed class NodeLoop : IDisposable
 
     private readonly Channel<Action> _inputs = Channel.CreateBounded<Action>(new BoundedChannelOptions(QueuedInputsMax) { SingleReader = true });
     private readonly Thread _thread;
+    /// <summary>Most inputs run in one batch: the node carries out one Ready (one disk write, one round of
+    /// messages) for all of them, then <c>afterEach</c> runs. Bounded so a flood cannot starve watch flushes.</summary>
+    public const int InputsPerBatchMax = 512;
+
     private readonly Action<Exception> _crashed;
     private Action? _afterEach;
+    private Func<IDisposable>? _beginBatch;
 
     public NodeLoop(Action<Exception> crashed)
     {
@@ -26,10 +31,12 @@ internal sealed class NodeLoop : IDisposable
     /// <summary>True on the loop's own thread.</summary>
     public bool OnLoop => Thread.CurrentThread == _thread;
 
-    /// <summary>Starts the loop; <paramref name="afterEach"/> runs after every input (watch flush, metrics).</summary>
-    public void Start(Action afterEach)
+    /// <summary>Starts the loop; <paramref name="afterEach"/> runs after every batch of inputs (watch flush, metrics).
+    /// <paramref name="beginBatch"/>, when given, opens the scope each batch runs in (the runtime's batch).</summary>
+    public void Start(Action afterEach, Func<IDisposable>? beginBatch = null)
     {
         _afterEach = afterEach;
+        _beginBatch = beginBatch;
         _thread.Start();
     }
 
@@ -94,17 +101,32 @@ internal sealed class NodeLoop : IDisposable
         {
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                while (reader.TryRead(out Action? input))
+                while (RunBatch(reader) == InputsPerBatchMax)
                 {
-                    input();
+                    // a full batch: more may be queued; take them without waiting
                 }
-                _afterEach?.Invoke();
             }
         }
         catch (Exception e)
         {
             _crashed(e);
         }
+    }
+
+    /// <summary>Runs up to <see cref="InputsPerBatchMax"/> queued inputs in one batch, then the after-batch work.</summary>
+    private int RunBatch(ChannelReader<Action> reader)
+    {
+        int count = 0;
+        using (_beginBatch?.Invoke())
+        {
+            while (count < InputsPerBatchMax && reader.TryRead(out Action? input))
+            {
+                input();
+                count++;
+            }
+        }
+        _afterEach?.Invoke();
+        return count;
     }
 }
 

@@ -14,6 +14,7 @@ public sealed partial class SqliteLogDisk
             {
                 foreach (var write in batch) _onDurable(write.Id);
                 Interlocked.Add(ref _writesDurable, batch.Count);
+                _onGroupDurable?.Invoke(batch[^1].Id);
                 CommitWithRetry(batch);
                 continue;
             }
@@ -25,6 +26,7 @@ public sealed partial class SqliteLogDisk
             }
             foreach (var write in batch) _onDurable(write.Id);
             Interlocked.Add(ref _writesDurable, batch.Count);
+            _onGroupDurable?.Invoke(batch[^1].Id);
         }
     }
 

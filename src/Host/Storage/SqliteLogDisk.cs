@@ -29,6 +29,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
 
     private readonly string _path;
     private readonly Action<long> _onDurable;
+    private readonly Action<long>? _onGroupDurable;
     private readonly Action<long, string> _onFailed;
     private readonly object _gate = new();
     private readonly Queue<DiskWrite> _queue = new();
@@ -47,8 +48,12 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     /// Callbacks must return quickly and must not throw (post them to the node loop).</param>
     /// <param name="onFailed">Called on the writer thread with a write id and the reason when it cannot be made
     /// durable; every later write fails too.</param>
-    public SqliteLogDisk(string path, Action<long> onDurable, Action<long, string> onFailed)
+    /// <param name="onGroupDurable">Group commit: called on the writer thread once per transaction with the last
+    /// write id it made durable, after <paramref name="onDurable"/> for each of its writes (feed it to
+    /// <see cref="NodeRuntime.OnDiskWritesDurableThrough"/>); null when the caller completes write by write.</param>
+    public SqliteLogDisk(string path, Action<long> onDurable, Action<long, string> onFailed, Action<long>? onGroupDurable = null)
     {
+        _onGroupDurable = onGroupDurable;
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = path;
         _onDurable = onDurable ?? throw new ArgumentNullException(nameof(onDurable));

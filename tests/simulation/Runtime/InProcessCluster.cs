@@ -78,8 +78,12 @@ internal sealed class InProcessCluster : INetwork
         public DurableState Load() => new(null, Array.Empty<Entry>());
         public bool OutOfSpace => false;
 
+        /// <summary>Writes submitted so far.</summary>
+        public int Submitted { get; private set; }
+
         public void Submit(DiskWrite write)
         {
+            Submitted++;
             if (synchronous && Runtime is not null) Runtime.OnDiskWriteDurable(write.Id);
             else _queued.Enqueue(write.Id);
         }
