@@ -7,6 +7,12 @@ namespace Cairn.Simulation.Checking.Linearizability.Search;
 /// linearized, so backtrack to the most recent choice. Open operations (unknown outcome) have
 /// their return at +infinity and need not be linearized at all: the search succeeds as soon as
 /// every completed operation is linearized.
+/// At each point the candidates (calls before the first return) are tried completed operations first, open
+/// ones second: an open write is then linearized only where a completed operation needs it (a read that
+/// observes it), instead of at every point after its call. The set of candidates tried at each point is
+/// unchanged, so the search stays complete; only the order differs. With 10-17 open writes in a partition of
+/// 40-150 operations (runs whose tiny session table kept evicting sessions), trying them in time order
+/// spent 50 million steps without a verdict.
 /// </summary>
 /// <typeparam name="TState">The model state.</typeparam>
 /// <typeparam name="TInput">The request type.</typeparam>
@@ -49,6 +55,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
         private readonly LinearizedSet linearized;
         private readonly SearchCache<TState> cache;
         private readonly int[] stackEntry;
+        private readonly bool[] stackOpenPass;
         private readonly TState[] stackState;
         private int closedRemaining;
 
@@ -62,6 +69,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             linearized = new LinearizedSet(ops.Length);
             cache = new SearchCache<TState>((ops.Length + 63) >> 6);
             stackEntry = new int[ops.Length];
+            stackOpenPass = new bool[ops.Length];
             stackState = new TState[ops.Length];
         }
 
@@ -70,6 +78,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             TState state = model.Init();
             int depth = 0;
             int entry = list.First;
+            bool openPass = false; // false: try completed operations; true: then open ones
             long steps = 0;
             while (closedRemaining > 0)
             {
@@ -80,16 +89,28 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
 
                 if (list.IsCall(entry))
                 {
-                    if (TryLinearize(entry, ref state, depth))
+                    if (ops[list.OperationOf(entry)].IsOpen != openPass)
+                    {
+                        entry = list.Next(entry);
+                    }
+                    else if (TryLinearize(entry, ref state, depth, openPass))
                     {
                         depth++;
                         entry = list.First;
+                        openPass = false;
                     }
                     else
                     {
                         entry = list.Next(entry);
                     }
 
+                    continue;
+                }
+
+                if (!openPass)
+                {
+                    openPass = true;
+                    entry = list.First;
                     continue;
                 }
 
@@ -100,6 +121,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
 
                 depth--;
                 entry = stackEntry[depth];
+                openPass = stackOpenPass[depth];
                 state = stackState[depth];
                 Undo(entry);
                 entry = list.Next(entry);
@@ -108,7 +130,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             return new SearchOutcome(SearchVerdict.Linearizable, steps, cache.Count);
         }
 
-        private bool TryLinearize(int entry, ref TState state, int depth)
+        private bool TryLinearize(int entry, ref TState state, int depth, bool openPass)
         {
             int op = list.OperationOf(entry);
             ref readonly ModelOperation<TInput, TOutput> operation = ref ops[op];
@@ -125,6 +147,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             }
 
             stackEntry[depth] = entry;
+            stackOpenPass[depth] = openPass;
             stackState[depth] = state;
             state = next;
             list.Lift(entry);
