@@ -109,7 +109,7 @@ public class StrongerCheckerTests
         Assert.Contains("\"linearizability\":\"linearizable\"", Cairn.Simulation.Cli.JsonOutput.Write(w => Cairn.Simulation.Cli.JsonOutput.WriteRun(w, kv)));
         var register = Simulator.Run(new RunOptions { Seed = 1, Faults = FaultMode.None, DurationMs = 10_000, AcceptUnknown = true });
         Assert.Null(register.Linearizability);
-        Assert.EndsWith("--accept-unknown", register.ReplayCommand);
+        Assert.EndsWith("--accept-unknown true", register.ReplayCommand); // ReplayCommandLine prints every flag with its value
     }
 
     /// <summary><c>--mute</c> works for the new invariant names: with LeaseExpiry muted, the seed that caught

@@ -28,6 +28,20 @@ public sealed partial class KvNode
         return canceled;
     }
 
+    /// <summary>Hands every response queued before this call to the sink, one <see cref="FlushWatches"/> batch
+    /// at a time. A fixed number of responses per tick cannot keep up once the watchers' share of the commit
+    /// rate exceeds it (with a tiny <see cref="KvServiceOptions.WatchFlushMax"/> the outbox grew for ever and
+    /// watch streams stalled); this drains at least what arrived since the last tick. Bounded: the outbox holds
+    /// at most WatchersMax × PendingResponsesMax responses.</summary>
+    private void FlushQueuedWatches()
+    {
+        int queued = StateMachine.Watches.OutboxCount;
+        for (int handed = 0; handed < queued && StateMachine.Watches.OutboxCount > 0; handed += _options.WatchFlushMax)
+        {
+            FlushWatches();
+        }
+    }
+
     /// <summary>Hands up to <see cref="KvServiceOptions.WatchFlushMax"/> queued watch responses to the sink.</summary>
     public void FlushWatches()
     {

@@ -90,7 +90,8 @@ public sealed partial class KvNode : IClientReplySink
     /// <summary>
     /// Advances time: ticks the runtime, follows leadership (the lessor is promoted on becoming leader and
     /// demoted on losing it), proposes lease_expire for leases the lessor reports expired, runs one slice of a
-    /// pending compaction, and flushes watch responses.
+    /// pending compaction, and hands every watch response queued before the tick to the sink (in batches of
+    /// <see cref="KvServiceOptions.WatchFlushMax"/>).
     /// </summary>
     /// <param name="nowMs">The node's local clock; it may be skewed, drift or jump.</param>
     public void Tick(long nowMs)
@@ -103,7 +104,7 @@ public sealed partial class KvNode : IClientReplySink
             ExpireLeases();
         }
         StateMachine.CompactSlice();
-        FlushWatches();
+        FlushQueuedWatches();
     }
 
     /// <summary>The runtime's client replies; called by the runtime (directly or through a forwarder).</summary>

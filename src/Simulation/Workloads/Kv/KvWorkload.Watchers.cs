@@ -55,11 +55,15 @@ public sealed partial class KvWorkload
 
     /// <summary>Watch clients that start later in the run, at a random moment within the first
     /// <see cref="LateWatchStartMaxPercent"/>% of it, without a start revision (they begin at the creating node's
-    /// current revision), on one key group.</summary>
+    /// current revision), on two key groups.</summary>
     public const int LateWatchClients = 1;
 
     /// <inheritdoc cref="LateWatchClients"/>
     public const int LateWatchStartMaxPercent = 60;
+
+    /// <summary>The late watch covers key groups 1 .. this one (exclusive): two of the eight groups, a quarter of
+    /// the checked keyspace.</summary>
+    public const int LateWatchEndGroup = 3;
 
     private sealed record WatchCall(KvWorkload Workload, WatchClient Client, long WatchId, WatchCreateRequest? Create) : ISimRequest
     {
@@ -92,7 +96,7 @@ public sealed partial class KvWorkload
     {
         var everything = ByteString.CopyFrom(0);
         _watchers = [.. Enumerable.Range(0, WatchClients + LateWatchClients).Select(i => new WatchClient(i, i >= WatchClients
-            ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(KvOperationDraw.KeyGroupSize)), ByteString.CopyFromUtf8(KvOperationDraw.Key(2 * KvOperationDraw.KeyGroupSize)))
+            ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(KvOperationDraw.KeyGroupSize)), ByteString.CopyFromUtf8(KvOperationDraw.Key(LateWatchEndGroup * KvOperationDraw.KeyGroupSize)))
             : i % 2 == 0
             ? new WatchStream(_clients.Length + i, ByteString.CopyFromUtf8(KvOperationDraw.Key(0)), ByteString.CopyFromUtf8(KvOperationDraw.KeyspaceEnd))
             : new WatchStream(_clients.Length + i, everything, everything)))];

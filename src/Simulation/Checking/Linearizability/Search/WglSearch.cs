@@ -7,6 +7,12 @@ namespace Cairn.Simulation.Checking.Linearizability.Search;
 /// linearized, so backtrack to the most recent choice. Open operations (unknown outcome) have
 /// their return at +infinity and need not be linearized at all: the search succeeds as soon as
 /// every completed operation is linearized.
+/// When the time-ordered walk reaches a limit and the partition has open operations, a second walk tries, at
+/// each point, the candidates (calls before the first return) completed operations first, open ones second: an open write is then linearized only where a completed operation needs it (a read that
+/// observes it), instead of at every point after its call. The set of candidates tried at each point is
+/// unchanged, so the search stays complete; only the order differs. With 10-17 open writes in a partition of
+/// 40-150 operations (runs whose tiny session table kept evicting sessions), trying them in time order
+/// spent 50 million steps without a verdict.
 /// </summary>
 /// <typeparam name="TState">The model state.</typeparam>
 /// <typeparam name="TInput">The request type.</typeparam>
@@ -36,8 +42,18 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             closed += operations[i].IsOpen ? 0 : 1;
         }
 
-        var run = new Run(model, operations, new EntryList(calls, returns), closed, limits);
-        return run.Search();
+        var inTimeOrder = new Run(model, operations, new EntryList(calls, returns), closed, limits, completedFirst: false);
+        SearchOutcome first = inTimeOrder.Search();
+        if (first.Verdict != SearchVerdict.Unknown || closed == n)
+        {
+            return first;
+        }
+
+        // Neither order dominates: time order decided kv seed 266 where completed-first gave up, and
+        // completed-first decided seeds 21, 26, 28, 58 where time order gave up. Both are complete.
+        var completedFirst = new Run(model, operations, new EntryList(calls, returns), closed, limits, completedFirst: true);
+        SearchOutcome second = completedFirst.Search();
+        return second with { Steps = first.Steps + second.Steps };
     }
 
     private ref struct Run
@@ -49,11 +65,14 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
         private readonly LinearizedSet linearized;
         private readonly SearchCache<TState> cache;
         private readonly int[] stackEntry;
+        private readonly bool[] stackOpenPass;
         private readonly TState[] stackState;
+        private readonly bool completedFirst;
         private int closedRemaining;
 
-        public Run(TModel model, ReadOnlySpan<ModelOperation<TInput, TOutput>> ops, EntryList list, int closed, SearchLimits limits)
+        public Run(TModel model, ReadOnlySpan<ModelOperation<TInput, TOutput>> ops, EntryList list, int closed, SearchLimits limits, bool completedFirst)
         {
+            this.completedFirst = completedFirst;
             this.model = model;
             this.ops = ops;
             this.list = list;
@@ -62,6 +81,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             linearized = new LinearizedSet(ops.Length);
             cache = new SearchCache<TState>((ops.Length + 63) >> 6);
             stackEntry = new int[ops.Length];
+            stackOpenPass = new bool[ops.Length];
             stackState = new TState[ops.Length];
         }
 
@@ -70,6 +90,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             TState state = model.Init();
             int depth = 0;
             int entry = list.First;
+            bool openPass = false; // false: try completed operations; true: then open ones
             long steps = 0;
             while (closedRemaining > 0)
             {
@@ -80,16 +101,28 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
 
                 if (list.IsCall(entry))
                 {
-                    if (TryLinearize(entry, ref state, depth))
+                    if (completedFirst && ops[list.OperationOf(entry)].IsOpen != openPass)
+                    {
+                        entry = list.Next(entry);
+                    }
+                    else if (TryLinearize(entry, ref state, depth, openPass))
                     {
                         depth++;
                         entry = list.First;
+                        openPass = false;
                     }
                     else
                     {
                         entry = list.Next(entry);
                     }
 
+                    continue;
+                }
+
+                if (completedFirst && !openPass)
+                {
+                    openPass = true;
+                    entry = list.First;
                     continue;
                 }
 
@@ -100,6 +133,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
 
                 depth--;
                 entry = stackEntry[depth];
+                openPass = stackOpenPass[depth];
                 state = stackState[depth];
                 Undo(entry);
                 entry = list.Next(entry);
@@ -108,7 +142,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             return new SearchOutcome(SearchVerdict.Linearizable, steps, cache.Count);
         }
 
-        private bool TryLinearize(int entry, ref TState state, int depth)
+        private bool TryLinearize(int entry, ref TState state, int depth, bool openPass)
         {
             int op = list.OperationOf(entry);
             ref readonly ModelOperation<TInput, TOutput> operation = ref ops[op];
@@ -125,6 +159,7 @@ public static class WglSearch<TState, TInput, TOutput, TModel>
             }
 
             stackEntry[depth] = entry;
+            stackOpenPass[depth] = openPass;
             stackState[depth] = state;
             state = next;
             list.Lift(entry);
