@@ -19,13 +19,19 @@ public sealed partial class KvStateMachine
     {
         var hash = new StateHasher();
         hash.Add(_store.Backend.CurrentRevision);
-        hash.Add(_store.Backend.CompactRevision);
+        long compact = _store.Backend.CompactRevision;
+        hash.Add(compact);
         foreach (KeyHistoryRecord key in _store.Backend.Export())
         {
+            // Compaction runs in slices between inputs, so replicas at one applied index may have dropped
+            // different amounts of history below the compact revision: hash only what reads can observe.
+            int first = ObservableFrom(key, compact);
+            if (first >= key.Revisions.Count) continue;
             hash.Add(key.Key);
-            hash.Add(key.Revisions.Count);
-            foreach (RevisionRecord revision in key.Revisions)
+            hash.Add(key.Revisions.Count - first);
+            for (int i = first; i < key.Revisions.Count; i++)
             {
+                RevisionRecord revision = key.Revisions[i];
                 hash.Add(revision.Main);
                 hash.Add(revision.Sub);
                 AddKeyValue(ref hash, revision.Kv);
@@ -52,6 +58,16 @@ public sealed partial class KvStateMachine
             hash.Add(session.LastReply);
         }
         return hash.Value;
+    }
+
+    /// <summary>The first revision of <paramref name="key"/> a read can still observe after compaction at
+    /// <paramref name="compact"/>: the newest one at or below it (unless a tombstone), and every later one.</summary>
+    private static int ObservableFrom(KeyHistoryRecord key, long compact)
+    {
+        int newestCompacted = -1;
+        for (int i = 0; i < key.Revisions.Count && key.Revisions[i].Main <= compact; i++) newestCompacted = i;
+        if (newestCompacted < 0) return 0;
+        return key.Revisions[newestCompacted].Kv is null ? newestCompacted + 1 : newestCompacted;
     }
 
     private static void AddKeyValue(ref StateHasher hash, KeyValue? kv)

@@ -71,7 +71,8 @@ public sealed partial class NodeRuntime
         foreach (var entry in entries)
         {
             Invariant.Holds(entry.Index <= Raft.CommitIndex || _bugs.BreaksSafety, "only committed entries are applied: entry {0}, commit {1}", entry.Index, Raft.CommitIndex);
-            Invariant.Holds(entry.Index > _stateMachine.AppliedIndex || entry.Type != EntryType.EntryNormal || _bugs.ReentrantInputs,
+            // A durable store's snapshot may carry state past its index; the entries it covers are skipped.
+            Invariant.Holds(entry.Index > _stateMachine.AppliedIndex || entry.Type != EntryType.EntryNormal || _bugs.ReentrantInputs || _stateMachine.HasDurableStore,
                 "entries are applied once, in log order: entry {0} after applied {1}", entry.Index, _stateMachine.AppliedIndex);
             byte[]? result = null;
             if (entry.Type == EntryType.EntryNormal && entry.Index > _stateMachine.AppliedIndex)

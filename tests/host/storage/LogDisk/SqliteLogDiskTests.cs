@@ -22,8 +22,10 @@ public sealed class SqliteLogDiskTests : IDisposable
     {
         using var disk = Open();
         using var gate = new ManualResetEventSlim(false);
-        disk.BeforeCommit = _ => gate.Wait();
+        using var entered = new ManualResetEventSlim(false);
+        disk.BeforeCommit = _ => { entered.Set(); gate.Wait(); };
         disk.Submit(Write(1, 1)); // the writer takes it and waits inside its "sync"
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(30)), "the writer never started its first commit");
         for (var i = 2; i <= 300; i++) disk.Submit(Write(i, (ulong)i));
         gate.Set();
         _log.AwaitThrough(300);
