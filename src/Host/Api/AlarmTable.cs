@@ -1,3 +1,4 @@
+using Cairn.Core.Kv.Wire;
 using Cairn.Host.Api.Wire;
 
 namespace Cairn.Host.Api;

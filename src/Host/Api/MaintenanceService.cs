@@ -1,7 +1,3 @@
-using AlarmMember = Cairn.Host.Api.Wire.AlarmMember;
-using AlarmRequest = Cairn.Host.Api.Wire.AlarmRequest;
-using AlarmResponse = Cairn.Host.Api.Wire.AlarmResponse;
-using AlarmType = Cairn.Host.Api.Wire.AlarmType;
 using System.Security.Cryptography;
 using Cairn.Core.Kv.Wire;
 using Cairn.Core.Raft;

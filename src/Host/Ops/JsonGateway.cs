@@ -1,7 +1,3 @@
-using AlarmMember = Cairn.Host.Api.Wire.AlarmMember;
-using AlarmRequest = Cairn.Host.Api.Wire.AlarmRequest;
-using AlarmResponse = Cairn.Host.Api.Wire.AlarmResponse;
-using AlarmType = Cairn.Host.Api.Wire.AlarmType;
 using Cairn.Core.Kv.Wire;
 using Cairn.Host.Api;
 using Cairn.Host.Api.Wire;

@@ -1,3 +1,4 @@
+using Cairn.Core.Kv.Wire;
 using Cairn.Host.Api;
 using Cairn.Host.Api.Wire;
 using Cairn.Host.Node;
