@@ -98,8 +98,16 @@ public sealed partial class SimWorld
 
     /// <summary>Delivers a frame inside <see cref="SimNetwork.Send"/> (<see cref="NetworkDelivery.Synchronous"/>),
     /// through the same dispatch as a scheduled delivery, so partitions, pauses and checkers still apply.</summary>
+    /// A run over its budget stops delivering, so a storm that never leaves one scheduled event still ends.
     private void DeliverNow(int from, int to, byte[] frame)
     {
+        if (Violations.Any) return;
+        _deliveredNow++;
+        if (OverBudget)
+        {
+            ReportOverBudget();
+            return;
+        }
         var e = new SimEvent(EventKind.Deliver, to, 0, from, frame.Length, frame);
         Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
         Hash.Add(e.A);

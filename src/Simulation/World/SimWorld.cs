@@ -48,6 +48,21 @@ public sealed partial class SimWorld
     /// <summary>Most events one run may hold pending.</summary>
     public const int PendingEventsMax = 1_000_000;
 
+    /// <summary>Most bytes one run may send. The heaviest correct runs (kv-large under swarm faults) send about
+    /// 270 MB; a replication ping-pong that never converges sends gigabytes, and is itself a bug.</summary>
+    public const long TrafficBytesMax = 1L << 30;
+
+    /// <summary>Frames delivered inside <see cref="SimNetwork.Send"/> (synchronous delivery). They count toward
+    /// <see cref="EventsMax"/>: a storm of them happens within one scheduled event, at one simulated instant.</summary>
+    private long _deliveredNow;
+
+    private bool OverBudget => Scheduler.Processed + _deliveredNow > EventsMax || Scheduler.Pending > PendingEventsMax
+        || Network.SentBytes > TrafficBytesMax;
+
+    private void ReportOverBudget() => Violations.Report("Bounded",
+        $"run exceeded {EventsMax} events, {PendingEventsMax} pending events or {TrafficBytesMax} bytes sent (event storm): "
+        + $"{Scheduler.Processed + _deliveredNow} events, {Scheduler.Pending} pending, {Network.SentBytes} bytes");
+
     /// <summary>The run's options.</summary>
     public RunOptions Options { get; }
     /// <summary>The run's fault mix.</summary>
@@ -121,9 +136,9 @@ public sealed partial class SimWorld
             Hash.Add(e.A);
             Dispatch(e);
             if (Healed && (Converged() || LivenessBoundPassed)) break;
-            if (Scheduler.Processed > EventsMax || Scheduler.Pending > PendingEventsMax)
+            if (OverBudget)
             {
-                Violations.Report("Bounded", $"run exceeded {EventsMax} events or {PendingEventsMax} pending events (event storm)");
+                if (!Violations.Any) ReportOverBudget();
                 break;
             }
         }
