@@ -16,8 +16,11 @@ public class CoyoteCanaryTests
     private static readonly Dictionary<string, (RaftBugs Bugs, string[] Monitors)> Canaries = new()
     {
         // §5.2: with a quorum of n/2 two candidates win the same term; the later one may also lack
-        // entries the first committed, so Leader Completeness can fire first.
-        ["QuorumOffByOne"] = (new RaftBugs { QuorumOffByOne = true }, [ElectionSafetyMonitor.Name, LeaderCompletenessMonitor.Name]),
+        // entries the first committed, so Leader Completeness can fire first. §5.4.3: the same short
+        // quorum commits an entry on a minority, so two leaders of different terms can commit different
+        // entries at one index before either of the other monitors sees a problem.
+        ["QuorumOffByOne"] = (new RaftBugs { QuorumOffByOne = true },
+            [ElectionSafetyMonitor.Name, LeaderCompletenessMonitor.Name, CommittedPrefixMonitor.Name]),
         // §5.2: one vote per term; a node that votes twice elects two leaders.
         ["DoubleVote"] = (new RaftBugs { DoubleVote = true }, [ElectionSafetyMonitor.Name]),
         // Figure 2: commitIndex increases monotonically; a new leader's first heartbeat carries commit 0.
