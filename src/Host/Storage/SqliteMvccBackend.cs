@@ -118,9 +118,15 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         AppliedIndex = appliedIndex;
     }
 
-    /// <summary>Size of the database in bytes (pages in use times page size), for the quota.</summary>
-    public long SizeBytes =>
-        (long)SqliteFiles.Scalar(_connection, "PRAGMA page_count")! * (long)SqliteFiles.Scalar(_connection, "PRAGMA page_size")!;
+    /// <summary>Size of the database in bytes (its pages times the page size, free pages included), for the
+    /// quota and etcd's dbSize.</summary>
+    public long SizeBytes => Pragma("page_count") * Pragma("page_size");
+
+    /// <summary>Bytes of the database's pages that hold data: <see cref="SizeBytes"/> without the free pages
+    /// compaction left behind (etcd's dbSizeInUse); <see cref="Defragment"/> gives the difference back.</summary>
+    public long SizeInUseBytes => (Pragma("page_count") - Pragma("freelist_count")) * Pragma("page_size");
+
+    private long Pragma(string name) => (long)SqliteFiles.Scalar(_connection, "PRAGMA " + name)!;
 
     /// <summary>Rolls back an open transaction (a failed apply) and closes the database.</summary>
     public void Dispose()
