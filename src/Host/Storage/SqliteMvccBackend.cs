@@ -126,7 +126,8 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     /// compaction left behind (etcd's dbSizeInUse); <see cref="Defragment"/> gives the difference back.</summary>
     public long SizeInUseBytes => (Pragma("page_count") - Pragma("freelist_count")) * Pragma("page_size");
 
-    private long Pragma(string name) => (long)SqliteFiles.Scalar(_connection, "PRAGMA " + name)!;
+    /// <summary>A PRAGMA's value through a cached prepared statement: the quota asks for the size on every write.</summary>
+    private long Pragma(string name) => (long)Command("PRAGMA " + name, 0).ExecuteScalar()!;
 
     /// <summary>Rolls back an open transaction (a failed apply) and closes the database.</summary>
     public void Dispose()
