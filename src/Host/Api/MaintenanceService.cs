@@ -89,11 +89,12 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
 
     /// <summary>etcd Defragment: the KV store and the log database give the space compaction freed back
     /// (see <see cref="Node.NodeHost.Defragment"/>).</summary>
+    /// <remarks>The JSON gateway calls it without a call context.</remarks>
     public override async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
     {
         try
         {
-            await calls.Node.Defragment(context.CancellationToken).ConfigureAwait(false);
+            await calls.Node.Defragment(context?.CancellationToken ?? default).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -149,7 +149,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         _ticker.Dispose();
         Peers.Dispose();
         _disk.Dispose(); // finishes queued writes; their completions still reach the loop
-        Loop.Post(PersistOnShutdown);
+        Loop.TryPost(PersistOnShutdown); // optional: with the queue full the restart replays the batch from the log
         Loop.Dispose();
         if (Loop.Exited)
         {
