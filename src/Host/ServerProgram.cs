@@ -48,7 +48,7 @@ internal static class ServerProgram
         {
             app = Build(settings);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or Core.Runtime.DurableStateLostException)
         {
             await Console.Error.WriteLineAsync("cairn: " + e.Message).ConfigureAwait(false);
             return 1;
@@ -108,11 +108,8 @@ internal static class ServerProgram
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<HostMetrics>();
         builder.Services.AddSingleton<NodeHost>();
-        builder.Services.AddSingleton<AlarmTable>();
         builder.Services.AddSingleton<NodeCalls>();
-        builder.Services.AddSingleton<LeaderLink>();
         builder.Services.AddSingleton<GrpcMetricsInterceptor>();
-        builder.Services.AddHostedService<QuotaWatcher>();
         builder.Services.AddHostedService<AutoCompactor>();
         builder.Services.AddGrpc(o =>
         {

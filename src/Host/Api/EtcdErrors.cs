@@ -55,6 +55,7 @@ internal static class EtcdErrors
         KvErrorCode.LeaseProvided => LeaseProvided,
         KvErrorCode.LeaseTtlTooLarge => LeaseTtlTooLarge,
         KvErrorCode.NotLeader => NotLeader,
+        KvErrorCode.NoSpace => NoSpace,
         KvErrorCode.SessionExpired or KvErrorCode.StaleSequence => LeaderChanged,
         _ => Make(StatusCode.Internal, "etcdserver: " + error.Message),
     };

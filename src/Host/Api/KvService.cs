@@ -16,7 +16,7 @@ internal sealed class KvService(NodeCalls calls) : KV.KVBase
 
     public override async Task<PutResponse> Put(PutRequest request, ServerCallContext context)
     {
-        KvResult result = await calls.Call(request, (kv, id) => kv.Put(id, request), context, writes: true).ConfigureAwait(false);
+        KvResult result = await calls.Call(request, (kv, id) => kv.Put(id, request), context).ConfigureAwait(false);
         result.Put.Header = calls.Stamp(result.Put.Header);
         return result.Put;
     }
@@ -30,8 +30,7 @@ internal sealed class KvService(NodeCalls calls) : KV.KVBase
 
     public override async Task<TxnResponse> Txn(TxnRequest request, ServerCallContext context)
     {
-        bool writes = request.Success.Concat(request.Failure).Any(op => op.RequestCase is RequestOp.RequestOneofCase.RequestPut or RequestOp.RequestOneofCase.RequestTxn);
-        KvResult result = await calls.Call(request, (kv, id) => kv.Txn(id, request), context, writes).ConfigureAwait(false);
+        KvResult result = await calls.Call(request, (kv, id) => kv.Txn(id, request), context).ConfigureAwait(false);
         result.Txn.Header = calls.Stamp(result.Txn.Header);
         return result.Txn;
     }

@@ -10,18 +10,20 @@ namespace Cairn.Host.Api;
 
 /// <summary>etcdserverpb.Maintenance: Status, Hash, HashKV, Alarm, Defragment, Snapshot; MoveLeader and
 /// Downgrade answer Unimplemented until leader transfer and versioning exist.</summary>
-internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : Maintenance.MaintenanceBase
+internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.MaintenanceBase
 {
     /// <summary>Bytes of snapshot blob per stream message (etcd: 32 KiB).</summary>
     public const int SnapshotChunkBytes = 32 * 1024;
 
+    /// <summary>etcd Status; dbSize and dbSizeInUse are the KV store's (<see cref="Node.NodeHost.KvFileName"/>),
+    /// the errors list the replicated alarms.</summary>
     public override async Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
     {
         var node = calls.Node;
         StatusResponse response = await calls.Ask(() =>
         {
             RaftNode raft = node.Kv.Runtime.Raft;
-            return new StatusResponse
+            var status = new StatusResponse
             {
                 Header = calls.Stamp(new ResponseHeader { Revision = node.Kv.StateMachine.Revision }),
                 Version = Config.ServerSettings.Version,
@@ -29,13 +31,14 @@ internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : M
                 RaftIndex = raft.CommitIndex,
                 RaftTerm = raft.Term,
                 RaftAppliedIndex = node.Kv.StateMachine.AppliedIndex,
+                DbSize = node.StoreSizeBytes,
+                DbSizeInUse = node.StoreSizeInUseBytes,
             };
+            status.Errors.AddRange(node.Kv.StateMachine.Alarms().Select(a => $"memberID:{a.MemberID} alarm:{a.Alarm.ToString().ToUpperInvariant()} "));
+            return status;
         }).ConfigureAwait(false);
-        response.DbSize = node.DiskBytes;
-        response.DbSizeInUse = node.DiskBytes;
-        response.DbSizeQuota = node.Settings.Flags.QuotaBackendBytes;
+        response.DbSizeQuota = node.Kv.StateMachine.Options.QuotaBackendBytes;
         response.StorageVersion = Config.ServerSettings.Version[..3] + ".0";
-        response.Errors.AddRange(alarms.List().Select(a => $"memberID:{a.MemberID} alarm:{a.Alarm.ToString().ToUpperInvariant()} "));
         if (node.CurrentLeader == 0)
         {
             response.Errors.Add("etcdserver: no leader");
@@ -71,36 +74,36 @@ internal sealed class MaintenanceService(NodeCalls calls, AlarmTable alarms) : M
         return new HashResponse { Header = calls.Header(), Hash = Crc32C.Compute(snapshot) };
     }
 
-    public override Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context)
+    /// <summary>etcd Alarm: get, activate and deactivate go through the log (the Core's replicated alarms), so
+    /// every member reports the same alarms. Activate without a member id raises this member's.</summary>
+    public override async Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context)
     {
-        ulong member = request.MemberID != 0 ? request.MemberID : calls.Node.Settings.MemberId;
-        switch (request.Action)
+        if (request.Action == AlarmRequest.Types.AlarmAction.Activate && request.MemberID == 0)
         {
-            case AlarmRequest.Types.AlarmAction.Activate when request.Alarm != AlarmType.None:
-                alarms.Activate(member, request.Alarm);
-                break;
-            case AlarmRequest.Types.AlarmAction.Deactivate:
-                alarms.Deactivate(request.MemberID, request.Alarm);
-                break;
+            request.MemberID = calls.Node.Settings.MemberId;
         }
-        var response = new AlarmResponse { Header = calls.Header() };
-        response.Alarms.AddRange(alarms.List().Where(a => request.Alarm == AlarmType.None || a.Alarm == request.Alarm));
-        return Task.FromResult(response);
+        KvResult result = await calls.Call(request, (kv, id) => kv.Alarm(id, request), context).ConfigureAwait(false);
+        result.Alarm.Header = calls.Stamp(result.Alarm.Header);
+        return result.Alarm;
     }
 
-    /// <summary>Shrinks the log database: VACUUM on a second connection (SQLite serialises it with the log
-    /// writer), then truncates the WAL.</summary>
+    /// <summary>etcd Defragment: the KV store and the log database give the space compaction freed back
+    /// (see <see cref="Node.NodeHost.Defragment"/>).</summary>
+    /// <remarks>The JSON gateway calls it without a call context.</remarks>
     public override async Task<DefragmentResponse> Defragment(DefragmentRequest request, ServerCallContext context)
     {
-        string path = Path.Combine(calls.Node.Settings.MemberDir, Node.NodeHost.LogFileName);
-        await Task.Run(() =>
+        try
         {
-            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA busy_timeout=5000; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);";
-            command.ExecuteNonQuery();
-        }).ConfigureAwait(false);
+            await calls.Node.Defragment(context?.CancellationToken ?? default).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw EtcdErrors.Timeout;
+        }
+        catch (Node.LoopBusyException)
+        {
+            throw EtcdErrors.TooManyRequests;
+        }
         return new DefragmentResponse { Header = calls.Header() };
     }
 

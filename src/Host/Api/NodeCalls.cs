@@ -8,20 +8,16 @@ namespace Cairn.Host.Api;
 
 /// <summary>How every API call reaches the node: size check, the request into the loop, the answer
 /// or the etcd error out, and the response header stamped with cluster, member and term.</summary>
-internal sealed class NodeCalls(NodeHost node, AlarmTable alarms)
+internal sealed class NodeCalls(NodeHost node)
 {
     public NodeHost Node => node;
 
     /// <summary>Sends a request and returns the node's result, or throws etcd's error.</summary>
-    public async Task<KvResult> Call(IMessage request, Action<KvNode, ulong> start, ServerCallContext? context, bool writes = false)
+    public async Task<KvResult> Call(IMessage request, Action<KvNode, ulong> start, ServerCallContext? context)
     {
         if (request.CalculateSize() > node.Settings.Flags.MaxRequestBytes)
         {
             throw EtcdErrors.RequestTooLarge;
-        }
-        if (writes && alarms.NoSpace)
-        {
-            throw EtcdErrors.NoSpace;
         }
         KvReply reply;
         try

@@ -14,8 +14,8 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Host.Node;
 
 /// <summary>
-/// One member: its <see cref="KvNode"/> (runtime + KV state machine) on a <see cref="NodeLoop"/>, its log
-/// disk, its peer transport and its clock. Clients call the thread-safe methods here; each becomes an
+/// One member: its <see cref="KvNode"/> (runtime + KV state machine over its durable store) on a
+/// <see cref="NodeLoop"/>, its log disk, its peer transport and its clock. Clients call the thread-safe methods here; each becomes an
 /// input of the loop, and the answer comes back through <see cref="IKvReplySink"/> to a completion source.
 /// </summary>
 internal sealed partial class NodeHost : IKvReplySink, IDisposable
@@ -63,8 +63,12 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
             AppendEntriesMax = 1024,
             AppendBytesMax = 1024 * 1024,
         };
-        var kvOptions = KvOptions.Default with { RequestBytesMax = settings.Flags.MaxRequestBytes + 64 * 1024 };
-        var stateMachine = new KvStateMachine(kvOptions);
+        var kvOptions = KvOptions.Default with
+        {
+            RequestBytesMax = settings.Flags.MaxRequestBytes + 64 * 1024,
+            QuotaBackendBytes = settings.Flags.QuotaBackendBytes > 0 ? settings.Flags.QuotaBackendBytes : KvOptions.Default.QuotaBackendBytes,
+        };
+        var stateMachine = new KvStateMachine(kvOptions, OpenStore());
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
             Peers, _timing.Wrap(_disk), stateMachine, sink), stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
@@ -94,9 +98,6 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
 
     /// <summary>The Raft log database in the member dir (SQLite, with -wal and -shm beside it).</summary>
     public const string LogFileName = "raft.db";
-
-    /// <summary>Bytes of this member's data on disk (every file of the member dir).</summary>
-    public long DiskBytes => new DirectoryInfo(Settings.MemberDir).EnumerateFiles().Sum(f => f.Length);
 
     /// <summary>Fires when the loop dies of an exception (a broken invariant): the process must stop.</summary>
     public event Action<Exception>? Failed;
@@ -148,7 +149,12 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         _ticker.Dispose();
         Peers.Dispose();
         _disk.Dispose(); // finishes queued writes; their completions still reach the loop
+        Loop.TryPost(PersistOnShutdown); // optional: with the queue full the restart replays the batch from the log
         Loop.Dispose();
+        if (Loop.Exited)
+        {
+            _store.Dispose(); // rolls back the open apply batch: the restart replays it from the log
+        }
     }
 
     /// <summary>How often watches with progress_notify get an empty response carrying the revision (etcd: 10 minutes).</summary>
@@ -160,6 +166,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
     {
         long now = _clock.NowMs;
         Kv.Tick(now);
+        SampleStoreSize();
         if (now - _lastProgressNotifyMs >= (long)WatchProgressNotifyInterval.TotalMilliseconds)
         {
             _lastProgressNotifyMs = now;
@@ -170,6 +177,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
     private void AfterInput()
     {
         Kv.FlushWatches();
+        PublishAlarms();
         RaftNode raft = Kv.Runtime.Raft;
         if (raft.Leader != _seenLeader || raft.Term != _seenTerm)
         {

@@ -28,6 +28,9 @@ internal sealed class NodeLoop : IDisposable
         _thread = new Thread(Run) { IsBackground = true, Name = "cairn-node-loop" };
     }
 
+    /// <summary>True once the loop's thread has ended (or never started): nothing touches the node any more.</summary>
+    public bool Exited => !_thread.IsAlive;
+
     /// <summary>True on the loop's own thread.</summary>
     public bool OnLoop => Thread.CurrentThread == _thread;
 

@@ -1,4 +1,3 @@
-using Cairn.Host.Api;
 using Cairn.Host.Node;
 
 namespace Cairn.Host.Ops;
@@ -10,8 +9,8 @@ internal static class HealthEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/health", (NodeHost node, AlarmTable alarms) => Health(node, alarms));
-        app.MapGet("/readyz", (NodeHost node, AlarmTable alarms) => Health(node, alarms));
+        app.MapGet("/health", (NodeHost node) => Health(node));
+        app.MapGet("/readyz", (NodeHost node) => Health(node));
         app.MapGet("/livez", () => Results.Text("ok", "text/plain"));
         app.MapGet("/version", () => Results.Json(new Dictionary<string, string>
         {
@@ -20,10 +19,10 @@ internal static class HealthEndpoints
         }));
     }
 
-    private static IResult Health(NodeHost node, AlarmTable alarms)
+    private static IResult Health(NodeHost node)
     {
         string reason = node.CurrentLeader == 0 ? "RAFT NO LEADER"
-            : alarms.List().Count > 0 ? "ALARM " + string.Join(",", alarms.List().Select(a => a.Alarm.ToString().ToUpperInvariant()))
+            : node.CurrentAlarms is { Count: > 0 } alarms ? "ALARM " + string.Join(",", alarms.Select(a => a.Alarm.ToString().ToUpperInvariant()))
             : "";
         var body = new Dictionary<string, string> { ["health"] = reason.Length == 0 ? "true" : "false", ["reason"] = reason };
         return Results.Json(body, statusCode: reason.Length == 0 ? 200 : 503);

@@ -13,6 +13,7 @@ internal sealed class HostMetrics
     private readonly Gauge _committed = Metrics.CreateGauge("etcd_server_proposals_committed_total", "The total number of consensus proposals committed.");
     private readonly Gauge _applied = Metrics.CreateGauge("etcd_server_proposals_applied_total", "The total number of consensus proposals applied.");
     private readonly Gauge _dbSize = Metrics.CreateGauge("etcd_mvcc_db_total_size_in_bytes", "Total size of the underlying database physically allocated in bytes.");
+    private readonly Gauge _dbSizeInUse = Metrics.CreateGauge("etcd_mvcc_db_total_size_in_use_in_bytes", "Total size of the underlying database logically in use in bytes.");
     private readonly Gauge _term = Metrics.CreateGauge("etcd_server_term", "The current raft term (cairn).");
     private readonly Histogram _fsync = Metrics.CreateHistogram("etcd_disk_wal_fsync_duration_seconds", "The latency distributions of fsync called by WAL.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 14) });
@@ -53,5 +54,10 @@ internal sealed class HostMetrics
         _term.Set(raft.Term);
     }
 
-    public void SetDbSize(long bytes) => _dbSize.Set(bytes);
+    /// <summary>The KV store's sizes, as Maintenance.Status reports them (dbSize, dbSizeInUse).</summary>
+    public void SetDbSize(long bytes, long bytesInUse)
+    {
+        _dbSize.Set(bytes);
+        _dbSizeInUse.Set(bytesInUse);
+    }
 }

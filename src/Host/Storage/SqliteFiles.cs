@@ -41,6 +41,15 @@ internal static class SqliteFiles
         return connection;
     }
 
+    /// <summary>Rewrites the database at <paramref name="path"/> without its free pages on a connection of its
+    /// own (SQLite serialises it with the database's writer), then truncates the WAL.</summary>
+    internal static void Vacuum(string path)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
+        connection.Open();
+        Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMsMax}; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
     internal static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -42,6 +42,10 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     private volatile bool _outOfSpace;
     private long _commits, _writesDurable;
 
+    /// <summary>Gives the space freed by log compaction back: VACUUM on a connection of its own (SQLite serialises
+    /// it with the writer's transactions), then the WAL is truncated. Callable from any thread.</summary>
+    public void Defragment() => SqliteFiles.Vacuum(_path);
+
     /// <summary>Opens (creating when missing) the log database at <paramref name="path"/> and starts its writer.</summary>
     /// <param name="path">The database file; SQLite keeps <c>-wal</c> and <c>-shm</c> files beside it.</param>
     /// <param name="onDurable">Called on the writer thread with each write id once it is durable, in id order.

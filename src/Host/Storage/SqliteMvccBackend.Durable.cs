@@ -84,11 +84,13 @@ public sealed partial class SqliteMvccBackend
 
     /// <inheritdoc />
     /// <remarks>SQLite's <c>VACUUM</c>: rewrites the database without its free pages, so <see cref="SizeBytes"/>
-    /// drops by what compaction freed. Refused while a transaction (an apply batch) is open.</remarks>
+    /// drops by what compaction freed; then a truncating WAL checkpoint moves the rewrite into the file and
+    /// empties the WAL, so the file on disk shrinks too. Refused while a transaction (an apply batch) is open.</remarks>
     public void Defragment()
     {
         if (_inTransaction) throw new InvalidOperationException("defragmentation needs the apply batch committed first");
         SqliteFiles.Execute(_connection, "VACUUM");
+        if (!InMemory) SqliteFiles.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
     }
 
     /// <summary>Every stored session, by client id.</summary>

@@ -118,9 +118,16 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         AppliedIndex = appliedIndex;
     }
 
-    /// <summary>Size of the database in bytes (pages in use times page size), for the quota.</summary>
-    public long SizeBytes =>
-        (long)SqliteFiles.Scalar(_connection, "PRAGMA page_count")! * (long)SqliteFiles.Scalar(_connection, "PRAGMA page_size")!;
+    /// <summary>Size of the database in bytes (its pages times the page size, free pages included), for the
+    /// quota and etcd's dbSize.</summary>
+    public long SizeBytes => Pragma("page_count") * Pragma("page_size");
+
+    /// <summary>Bytes of the database's pages that hold data: <see cref="SizeBytes"/> without the free pages
+    /// compaction left behind (etcd's dbSizeInUse); <see cref="Defragment"/> gives the difference back.</summary>
+    public long SizeInUseBytes => (Pragma("page_count") - Pragma("freelist_count")) * Pragma("page_size");
+
+    /// <summary>A PRAGMA's value through a cached prepared statement: the quota asks for the size on every write.</summary>
+    private long Pragma(string name) => (long)Command("PRAGMA " + name, 0).ExecuteScalar()!;
 
     /// <summary>Rolls back an open transaction (a failed apply) and closes the database.</summary>
     public void Dispose()

@@ -76,6 +76,29 @@ public sealed class ClusterTests
         AssertHashesAgree(cluster);
     }
 
+    /// <summary>Lease keep-alive and time-to-live on a follower reach the leader's lessor through the Core's
+    /// forwarding between Raft peers (no gRPC hop to the leader): etcdctl, dotnet-etcd and python3-etcd3.</summary>
+    [Fact]
+    public async Task Lease_keepalive_and_timetolive_on_a_follower_are_answered_by_the_leader()
+    {
+        using var cluster = new CairnCluster(3);
+        await cluster.Start();
+        (CairnProcess leader, _) = Leader(cluster);
+        CairnProcess follower = cluster.Members.First(m => m != leader);
+        string id = Etcdctl.Ok(follower.Endpoint, "lease", "grant", "60").Split(' ')[1];
+        Etcdctl.Ok(follower.Endpoint, "put", "flease/k", "v", "--lease=" + id);
+        Assert.Contains("keepalived with TTL(60)", Etcdctl.Ok(follower.Endpoint, "lease", "keep-alive", "--once", id));
+        Assert.Contains("attached keys([flease/k])", Etcdctl.Ok(follower.Endpoint, "lease", "timetolive", id, "--keys"));
+        Assert.Contains("already expired", Etcdctl.Ok(follower.Endpoint, "lease", "timetolive", "7777777"));
+        using (var client = new dotnet_etcd.EtcdClient(follower.Url))
+        {
+            var ttl = await client.LeaseTimeToLiveAsync(new Etcdserverpb.LeaseTimeToLiveRequest { ID = long.Parse(id, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) });
+            Assert.InRange(ttl.TTL, 1, 60);
+        }
+        Assert.Contains("python etcd3 smoke ok", ClientLibraryTests.RunPythonSmoke(follower.Endpoint));
+        Assert.Contains("revoked", Etcdctl.Ok(follower.Endpoint, "lease", "revoke", id));
+    }
+
     private static void AssertHashesAgree(CairnCluster cluster)
     {
         using JsonDocument status = JsonDocument.Parse(Etcdctl.Ok(cluster.Members[0].Endpoint, "endpoint", "status", "-w", "json"));

@@ -46,6 +46,17 @@ public sealed class HttpEndpointTests(SingleMemberFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Json_gateway_defragments_and_lists_alarms()
+    {
+        using var http = new HttpClient();
+        HttpResponseMessage defrag = await http.PostAsync(server.Member.Url + "/v3/maintenance/defragment", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, defrag.StatusCode);
+        HttpResponseMessage alarms = await http.PostAsync(server.Member.Url + "/v3/maintenance/alarm", new StringContent("{}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, alarms.StatusCode);
+        Assert.DoesNotContain("NOSPACE", await alarms.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Json_gateway_watch_streams_results()
     {
         using var http = new HttpClient();
