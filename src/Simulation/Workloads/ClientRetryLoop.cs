@@ -1,5 +1,4 @@
 using Cairn.Simulation.Engine;
-using Cairn.Simulation.World;
 
 namespace Cairn.Simulation.Workloads;
 

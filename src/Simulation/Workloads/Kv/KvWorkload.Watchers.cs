@@ -1,6 +1,5 @@
 using Cairn.Core.Kv.Wire;
 using Cairn.Simulation.Checking.Watch;
-using Cairn.Simulation.Engine;
 using Cairn.Simulation.World;
 using Google.Protobuf;
 
