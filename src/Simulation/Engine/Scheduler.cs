@@ -1,32 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Cairn.Simulation.Engine;
-
-/// <summary>The kinds of event the world processes.</summary>
-public enum EventKind : byte
-{
-    /// <summary>A node's tick timer fires.</summary>
-    Tick,
-    /// <summary>A frame arrives at a node.</summary>
-    Deliver,
-    /// <summary>A disk write becomes durable (or fails).</summary>
-    DiskDone,
-    /// <summary>A client request reaches a node.</summary>
-    ClientRequest,
-    /// <summary>A client's reply or timeout.</summary>
-    ClientWake,
-    /// <summary>The nemesis acts.</summary>
-    Nemesis,
-    /// <summary>A crashed node restarts.</summary>
-    Restart,
-    /// <summary>A paused node resumes.</summary>
-    Resume,
-    /// <summary>A phase boundary (heal, liveness deadline).</summary>
-    Phase,
-}
-
-/// <summary>One scheduled event. <see cref="Incarnation"/> lets events of a crashed process be discarded.</summary>
-public readonly record struct SimEvent(EventKind Kind, int Node, int Incarnation, long A, long B, object? Payload);
 
 /// <summary>Single-threaded discrete-event scheduler on simulated time; ties break by insertion order.</summary>
 public sealed class Scheduler
@@ -44,14 +19,14 @@ public sealed class Scheduler
     public int Pending => _queue.Count;
 
     /// <summary>Schedules <paramref name="e"/> after <paramref name="delayMs"/> (≥ 0).</summary>
-    public void After(long delayMs, in SimEvent e)
+    internal void After(long delayMs, SimEvent e)
     {
         Debug.Assert(delayMs >= 0, "events cannot be scheduled in the past");
         _queue.Enqueue(e, (Now + Math.Max(0, delayMs), _seq++));
     }
 
     /// <summary>Takes the next event if it is due no later than <paramref name="until"/>.</summary>
-    public bool TryNext(long until, out SimEvent e)
+    internal bool TryNext(long until, [NotNullWhen(true)] out SimEvent? e)
     {
         if (_queue.TryPeek(out e, out var key) && key.Time <= until)
         {
@@ -60,7 +35,7 @@ public sealed class Scheduler
             Processed++;
             return true;
         }
-        e = default;
+        e = null;
         return false;
     }
 

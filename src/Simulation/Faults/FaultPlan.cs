@@ -6,7 +6,7 @@ namespace Cairn.Simulation.Faults;
 /// <summary>
 /// The fault mix of one run: which kinds are on and at what rates. Standard runs use fixed rates;
 /// swarm runs draw both the kinds and the rates from the seed, so some runs never see some faults
-/// (swarm testing finds bugs that an always-everything mix masks).
+/// (swarm testing finds bugs that an always-everything mix masks); <see cref="SwarmRanges"/> holds the ranges.
 /// </summary>
 public sealed record FaultPlan
 {
@@ -79,27 +79,28 @@ public sealed record FaultPlan
 
     private static FaultPlan Swarm(SimRandom r, SimRandom storage, int nodes)
     {
+        var ranges = SwarmRanges.Default;
         var kinds = FaultKinds.None;
         foreach (var k in FaultKindNames.Singles.Except(StorageDamageKinds))
-            if (r.Chance(0.6)) kinds |= k;
+            if (r.Chance(ranges.KindChance)) kinds |= k;
         foreach (var k in StorageDamageKinds)
-            if (storage.Chance(0.5)) kinds |= k;
+            if (storage.Chance(ranges.StorageKindChance)) kinds |= k;
         return new FaultPlan
         {
             Kinds = kinds,
-            DropRate = r.Next(0, 150) / 1000.0,
-            DuplicateRate = r.Next(0, 60) / 1000.0,
-            CorruptRate = r.Next(0, 30) / 1000.0,
-            TailRate = r.Next(0, 100) / 1000.0,
-            LatencyMaxMs = r.Next(2, 40),
-            ActionGapMaxMs = r.Next(300, 8000),
-            WriteFlipRate = r.Next(0, 50) / 10000.0,
-            ReadFlipRate = r.Next(0, 100) / 1000.0,
-            DiskSpikeRate = r.Next(0, 50) / 1000.0,
+            DropRate = ranges.DropPerMille.Draw(r) / 1000.0,
+            DuplicateRate = ranges.DuplicatePerMille.Draw(r) / 1000.0,
+            CorruptRate = ranges.CorruptPerMille.Draw(r) / 1000.0,
+            TailRate = ranges.TailPerMille.Draw(r) / 1000.0,
+            LatencyMaxMs = ranges.LatencyMaxMs.Draw(r),
+            ActionGapMaxMs = ranges.ActionGapMaxMs.Draw(r),
+            WriteFlipRate = ranges.WriteFlipPer10k.Draw(r) / 10000.0,
+            ReadFlipRate = ranges.ReadFlipPerMille.Draw(r) / 1000.0,
+            DiskSpikeRate = ranges.DiskSpikePerMille.Draw(r) / 1000.0,
             BitFlipNodes = r.Next(0, Quorum.MinorityMax(nodes) + 1),
-            DamageRate = storage.Next(0, 50) / 10000.0,
-            MisdirectRate = storage.Next(0, 20) / 10000.0,
-            LostWriteRate = storage.Next(0, 20) / 10000.0,
+            DamageRate = ranges.DamagePer10k.Draw(storage) / 10000.0,
+            MisdirectRate = ranges.MisdirectPer10k.Draw(storage) / 10000.0,
+            LostWriteRate = ranges.LostWritePer10k.Draw(storage) / 10000.0,
         };
     }
 }

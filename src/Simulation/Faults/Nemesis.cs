@@ -1,39 +1,38 @@
 using Cairn.Simulation.Engine;
-using Cairn.Simulation.World;
 
 namespace Cairn.Simulation.Faults;
 
 /// <summary>
-/// Draws the fault schedule from its own seeded stream and the run's <see cref="FaultPlan"/>: crashes
-/// with restarts, Jepsen partition shapes, clogs, bandwidth limits, pauses, clock skew, drift and jumps,
-/// failed fsyncs and full disks. Stops at the heal.
+/// Draws the fault schedule from its own seeded stream, the run's <see cref="FaultPlan"/> and the
+/// <see cref="NemesisOptions"/>: crashes with restarts, Jepsen partition shapes, clogs, bandwidth limits,
+/// pauses, clock skew, drift and jumps, failed fsyncs and full disks. Stops at the heal.
 /// </summary>
-public sealed class Nemesis
+internal sealed class Nemesis
 {
-    /// <summary>The fastest (and slowest) a clock fault makes a node's clock run, in parts per million.</summary>
-    public const int ClockDriftMaxPpm = 50_000;
-
-    private readonly SimWorld _world;
+    private readonly INemesisTarget _target;
+    private readonly FaultPlan _plan;
+    private readonly NemesisOptions _options;
     private readonly SimRandom _random;
     private readonly FaultKinds[] _actions;
     private readonly SimRandom _transferRandom;
     private readonly double _transferRate;
 
-    /// <summary>Creates a nemesis acting on <paramref name="world"/> with the world's plan.</summary>
-    public Nemesis(SimWorld world, SimRandom random)
+    /// <summary>Creates a nemesis acting on <paramref name="target"/> with <paramref name="plan"/>'s kinds.</summary>
+    public Nemesis(INemesisTarget target, FaultPlan plan, NemesisOptions options, ulong seed)
     {
-        _world = world;
-        _random = random;
+        _target = target;
+        _plan = plan;
+        _options = options;
+        _random = SimRandom.Derive(seed, "nemesis");
         var actionKinds = new[] { FaultKinds.Crash, FaultKinds.Partition, FaultKinds.Clog, FaultKinds.Bandwidth, FaultKinds.Pause, FaultKinds.Clock, FaultKinds.FsyncFail, FaultKinds.DiskFull };
-        // Crashes and partitions are drawn twice as often as the rest.
-        _actions = actionKinds.Where(world.Plan.Has).SelectMany(k => k is FaultKinds.Crash or FaultKinds.Partition ? new[] { k, k } : new[] { k }).ToArray();
-        // Leader transfers (thesis §3.10) in half the runs, from their own stream so the fault schedule is unchanged.
-        _transferRandom = SimRandom.Derive(world.Options.Seed, "leader-transfer");
-        _transferRate = _transferRandom.Chance(0.5) ? TransferRateMax * _transferRandom.Next(1, 11) / 10 : 0;
+        _actions = actionKinds.Where(plan.Has)
+            .SelectMany(k => Enumerable.Repeat(k, k is FaultKinds.Crash or FaultKinds.Partition ? options.CrashAndPartitionWeight : 1)).ToArray();
+        // Leader transfers (thesis §3.10) in some runs, from their own stream so the fault schedule is unchanged.
+        _transferRandom = SimRandom.Derive(seed, "leader-transfer");
+        _transferRate = _transferRandom.Chance(options.TransferRunChance)
+            ? options.TransferRateMax * _transferRandom.Next(1, options.TransferRateSteps + 1) / options.TransferRateSteps
+            : 0;
     }
-
-    /// <summary>Highest per-action chance that the nemesis also asks the leader to hand over leadership.</summary>
-    public const double TransferRateMax = 0.3;
 
     /// <summary>Leader transfers the nemesis started.</summary>
     public int Transfers { get; private set; }
@@ -50,65 +49,68 @@ public sealed class Nemesis
     /// <summary>Takes one fault action and schedules the next, until the heal.</summary>
     public void Act()
     {
-        if (_world.Healed) return;
+        if (_target.Healed) return;
         Actions++;
         if (_transferRate > 0 && _transferRandom.Chance(_transferRate)) TransferLeader();
-        var node = _random.Next(1, _world.Nodes.Count + 1);
-        var kind = _random.Pick(_actions);
-        switch (kind)
+        var node = _random.Next(1, _target.NodeCount + 1);
+        var o = _options;
+        switch (_random.Pick(_actions))
         {
-            case FaultKinds.Crash: _world.CrashNode(node, restartAfterMs: _random.Next(0, 4) == 0 ? _random.Next(1, 100) : _random.Next(200, 5000)); break;
+            case FaultKinds.Crash: _target.CrashNode(node, restartAfterMs: RestartDelay()); break;
             case FaultKinds.Partition: Partition(); break;
             case FaultKinds.Clog: Clog(node); break;
-            case FaultKinds.Bandwidth: _world.LimitBandwidth(node, 1 + (node % _world.Nodes.Count), _random.Next(1, 64), _random.Next(500, 5000)); break;
-            case FaultKinds.Pause: _world.PauseNode(node, _random.Next(100, 3000)); break;
+            case FaultKinds.Bandwidth: _target.LimitBandwidth(node, Next(node), o.BandwidthBytesPerMs.Draw(_random), o.BandwidthLimitMs.Draw(_random)); break;
+            case FaultKinds.Pause: _target.PauseNode(node, o.PauseMs.Draw(_random)); break;
             case FaultKinds.Clock: ChangeClock(node); break;
-            case FaultKinds.FsyncFail: _world.FailNextSync(node); break;
-            case FaultKinds.DiskFull: _world.FillDisk(node, _random.Next(200, 4000)); break;
+            case FaultKinds.FsyncFail: _target.FailNextSync(node); break;
+            case FaultKinds.DiskFull: _target.FillDisk(node, o.DiskFullMs.Draw(_random)); break;
         }
         ScheduleNext();
     }
 
+    /// <summary>The node after <paramref name="node"/>, cyclically.</summary>
+    private int Next(int node) => 1 + (node % _target.NodeCount);
+
+    private int RestartDelay() => _random.Next(0, _options.QuickRestartOneIn) == 0
+        ? _options.QuickRestartMs.Draw(_random)
+        : _options.SlowRestartMs.Draw(_random);
+
     /// <summary>Asks the current leader (if one is up and not paused) to hand leadership to another member.</summary>
     private void TransferLeader()
     {
-        var leader = _world.Nodes.FirstOrDefault(n => n.Up && n.PausedUntil <= _world.Scheduler.Now && n.Raft!.Role == Cairn.Core.Raft.RaftRole.Leader);
-        if (leader is null || _world.Nodes.Count < 2) return;
-        var target = 1 + (leader.Id - 1 + _transferRandom.Next(1, _world.Nodes.Count)) % _world.Nodes.Count;
-        if (leader.Runtime!.TransferLeadership((ulong)target) is not null) return;
-        Transfers++;
-        _world.Mark("transfer", new[] { leader.Id, target }, 0, $"n{leader.Id} hands leadership to n{target}");
+        if (_target.ActiveLeader() is not { } leader || _target.NodeCount < 2) return;
+        var to = 1 + (leader - 1 + _transferRandom.Next(1, _target.NodeCount)) % _target.NodeCount;
+        if (_target.TransferLeadership(leader, to)) Transfers++;
     }
 
     private void Partition()
     {
-        var ms = _random.Next(500, 8000);
+        var ms = _options.PartitionMs.Draw(_random);
         var shape = _random.Pick(PartitionShapes.All);
         var name = shape switch { PartitionShape.Isolated => "isolate", PartitionShape.OneWay => "one-way", PartitionShape.MajoritiesRing => "majorities-ring", PartitionShape.MinorityThird => "minority-third", _ => shape.ToString().ToLowerInvariant() };
-        _world.Partition(PartitionShapes.Cut(shape, _world.Nodes.Count, _random), ms, name);
+        _target.Partition(PartitionShapes.Cut(shape, _target.NodeCount, _random), ms, name);
     }
 
     private void Clog(int node)
     {
-        var until = _world.Scheduler.Now + _random.Next(100, 2000);
-        if (_random.Chance(0.5)) _world.Network.ClogNode(node, until);
-        else _world.Network.ClogLink(node, 1 + (node % _world.Nodes.Count), until);
-        _world.Mark("clog", new[] { node }, until - _world.Scheduler.Now, "frames held back");
+        var ms = _options.ClogMs.Draw(_random);
+        var wholeNode = _random.Chance(_options.ClogWholeNodeChance);
+        _target.Clog(node, wholeNode ? null : Next(node), ms);
     }
 
     private void ChangeClock(int node)
     {
-        var clock = _world.Nodes[node - 1].Clock;
+        var clock = _target.ClockOf(node);
+        var o = _options;
         switch (_random.Next(0, 3))
         {
-            case 0: clock.SkewMs = _random.Next(-2000, 2000); break;
-            case 1: clock.DriftPpm = _random.Next(-ClockDriftMaxPpm, ClockDriftMaxPpm); break;
-            default: clock.SkewMs += _random.Chance(0.5) ? _random.Next(1000, 60_000) : -_random.Next(1000, 60_000); break; // a jump
+            case 0: clock.SkewMs = o.ClockSkewMs.Draw(_random); break;
+            case 1: clock.DriftPpm = _random.Next(-o.ClockDriftMaxPpm, o.ClockDriftMaxPpm); break;
+            default: clock.SkewMs += _random.Chance(o.ClockJumpForwardChance) ? o.ClockJumpMs.Draw(_random) : -o.ClockJumpMs.Draw(_random); break; // a jump
         }
-        _world.RecordClockChange();
-        _world.Mark("clock", new[] { node }, 0, $"n{node} skew {clock.SkewMs:+0;-0}ms drift {clock.DriftPpm}ppm");
+        _target.ClockChanged(node);
     }
 
     private void ScheduleNext() =>
-        _world.Scheduler.After(_random.Next(100, Math.Max(200, _world.Plan.ActionGapMaxMs)), new SimEvent(EventKind.Nemesis, 0, 0, 0, 0, null));
+        _target.ActAfter(_random.Next(_options.ActionGapMinMs, Math.Max(_options.ActionGapMaxFloorMs, _plan.ActionGapMaxMs)));
 }

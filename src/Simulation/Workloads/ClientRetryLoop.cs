@@ -1,5 +1,4 @@
 using Cairn.Simulation.Engine;
-using Cairn.Simulation.World;
 
 namespace Cairn.Simulation.Workloads;
 
@@ -41,7 +40,7 @@ internal interface IRetryingClient
 /// past <see cref="RetryPolicy.AttemptsMax"/> or its deadline is given up. Wake tokens: <see cref="StartToken"/>
 /// (think time over), <see cref="RetryToken"/> (backoff over), or the request id of the attempt answered or timed out.
 /// </summary>
-internal sealed class ClientRetryLoop(SimWorld world, SimRandom random, RetryPolicy policy)
+internal sealed class ClientRetryLoop(IClientWorld world, SimRandom random, RetryPolicy policy)
 {
     /// <summary>The wake token that starts a client's next operation.</summary>
     public const long StartToken = 0;
@@ -71,8 +70,8 @@ internal sealed class ClientRetryLoop(SimWorld world, SimRandom random, RetryPol
             _clientOfRequest[c.RequestId] = c.Index;
         }
 
-        world.Scheduler.After(world.ClientLatency(), new SimEvent(EventKind.ClientRequest, c.Target, 0, c.Index, 0, request(c.RequestId)));
-        world.Scheduler.After(policy.AttemptTimeoutMs, Wake(c.Index, (long)c.RequestId, null));
+        world.SubmitToNode(world.ClientLatency(), c.Target, c.Index, request(c.RequestId));
+        world.WakeClient(policy.AttemptTimeoutMs, c.Index, (long)c.RequestId, null);
     }
 
     /// <summary>The client that sent the attempt with <paramref name="requestId"/>, while it waits for it.</summary>
@@ -80,7 +79,7 @@ internal sealed class ClientRetryLoop(SimWorld world, SimRandom random, RetryPol
 
     /// <summary>Schedules the answer (or null) to reach the client after client latency.</summary>
     public void Answer(int client, ulong requestId, object? reply) =>
-        world.Scheduler.After(world.ClientLatency(), Wake(client, (long)requestId, reply));
+        world.WakeClient(world.ClientLatency(), client, (long)requestId, reply);
 
     /// <summary>True when <paramref name="token"/> is the attempt in flight; then the attempt is over.
     /// False for a late answer to an attempt already given up on.</summary>
@@ -128,14 +127,11 @@ internal sealed class ClientRetryLoop(SimWorld world, SimRandom random, RetryPol
     public bool OnRefused(IRetryingClient c, Action<IRetryingClient> send) => Retry(c, immediately: false, send);
 
     /// <summary>The node after <paramref name="node"/>, cyclically.</summary>
-    public int NextNode(int node) => 1 + (node % world.Nodes.Count);
-
-    /// <summary>A wake event for client <paramref name="client"/>.</summary>
-    public static SimEvent Wake(int client, long token, object? payload) => new(EventKind.ClientWake, client, 0, token, 0, payload);
+    public int NextNode(int node) => 1 + (node % world.NodeCount);
 
     private bool Retry(IRetryingClient c, bool immediately, Action<IRetryingClient> send)
     {
-        if (c.Attempts >= policy.AttemptsMax || world.Scheduler.Now - c.InvokedAt >= policy.OperationDeadlineMs)
+        if (c.Attempts >= policy.AttemptsMax || world.Now - c.InvokedAt >= policy.OperationDeadlineMs)
         {
             return false;
         }
@@ -147,7 +143,7 @@ internal sealed class ClientRetryLoop(SimWorld world, SimRandom random, RetryPol
         else
         {
             int bound = Math.Min(policy.BackoffMaxMs, policy.BackoffFirstMs << Math.Min(c.Attempts, 10));
-            world.Scheduler.After(random.Next(1, bound + 1), Wake(c.Index, RetryToken, null));
+            world.WakeClient(random.Next(1, bound + 1), c.Index, RetryToken, null);
         }
 
         return true;

@@ -25,7 +25,7 @@ public sealed class CommandWorkload : IWorkload
 
     private readonly SimRandom _random;
     private Client[] _clients = Array.Empty<Client>();
-    private SimWorld _world = null!;
+    private IClientWorld _world = null!;
     private ClientRetryLoop _loop = null!;
     private long _firstAckAfterHeal = -1;
     private readonly List<(int Client, ulong Seq, long Start, long End)> _operations = new();
@@ -64,12 +64,12 @@ public sealed class CommandWorkload : IWorkload
     internal Func<IStateMachine> StateMachineFactory { get; init; } = () => new CommandLogStateMachine();
 
     /// <inheritdoc />
-    public void Start(SimWorld world)
+    public void Start(IClientWorld world)
     {
         _world = world;
         _loop = new ClientRetryLoop(world, _random, Policy);
-        _clients = Enumerable.Range(0, world.Options.Clients).Select(i => new Client { Index = i, Target = 1 + i % world.Nodes.Count }).ToArray();
-        foreach (var c in _clients) world.Scheduler.After(_random.Next(0, world.Options.ClientThinkMs * 2), Wake(c, 0, null));
+        _clients = Enumerable.Range(0, world.Options.Clients).Select(i => new Client { Index = i, Target = 1 + i % world.NodeCount }).ToArray();
+        foreach (var c in _clients) world.WakeClient(_random.Next(0, world.Options.ClientThinkMs * 2), c.Index, 0, null);
     }
 
     /// <inheritdoc />
@@ -93,7 +93,7 @@ public sealed class CommandWorkload : IWorkload
                 Acknowledge(c, reply);
                 // After the heal each client completes one fresh command, then goes idle (liveness phase).
                 if (_world.Healed && c.InvokedAt >= _world.HealTimeMs) { c.Idle = true; return; }
-                _world.Scheduler.After(_random.Next(1, _world.Options.ClientThinkMs * 2), Wake(c, 0, null));
+                _world.WakeClient(_random.Next(1, _world.Options.ClientThinkMs * 2), c.Index, 0, null);
                 return;
             case ClientOutcome.NotLeader:
                 _loop.OnNotLeader(c, reply.LeaderHint, Send);
@@ -117,26 +117,24 @@ public sealed class CommandWorkload : IWorkload
         BinaryPrimitives.WriteUInt64LittleEndian(c.Command, (ulong)c.Index + 1);
         BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(8), c.Seq);
         BinaryPrimitives.WriteUInt64LittleEndian(c.Command.AsSpan(16), _random.NextULong());
-        c.InvokedAt = _world.Scheduler.Now;
+        c.InvokedAt = _world.Now;
         c.Attempts = 0;
-        c.Target = _random.Next(1, _world.Nodes.Count + 1); // any node: followers forward to the leader
-        if (_world.Timeline is not null) _operations.Add((c.Index, c.Seq, c.InvokedAt, -1));
+        c.Target = _random.Next(1, _world.NodeCount + 1); // any node: followers forward to the leader
+        if (_world.RecordsTimeline) _operations.Add((c.Index, c.Seq, c.InvokedAt, -1));
     }
 
     private void Acknowledge(Client c, ClientReply reply)
     {
         Acknowledged++;
-        if (_world.Timeline is not null)
+        if (_world.RecordsTimeline)
         {
             var i = _operations.FindLastIndex(o => o.Client == c.Index && o.Seq == c.Seq);
-            if (i >= 0) _operations[i] = _operations[i] with { End = _world.Scheduler.Now };
+            if (i >= 0) _operations[i] = _operations[i] with { End = _world.Now };
         }
-        _world.Checker.OnAcknowledged(c.Index, reply.Index, EntryDigest.OfPayload(0, c.Command));
-        if (_world.Healed && c.InvokedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
+        _world.OnAcknowledged(c.Index, reply.Index, EntryDigest.OfPayload(0, c.Command));
+        if (_world.Healed && c.InvokedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Now;
         _world.Trace("ack", c.Index, (long)reply.Index);
     }
-
-    private static SimEvent Wake(Client c, long token, object? payload) => ClientRetryLoop.Wake(c.Index, token, payload);
 
     /// <inheritdoc />
     public bool Converged(long healTimeMs) => _firstAckAfterHeal >= 0 && _clients.All(c => c.Idle);

@@ -27,7 +27,7 @@ public interface IWorkload
     IStateMachine CreateStateMachine(int node) => CreateStateMachine();
 
     /// <summary>Schedules the clients' first actions.</summary>
-    void Start(SimWorld world);
+    void Start(IClientWorld world);
 
     /// <summary>A node answered a client (called synchronously inside the node's processing).</summary>
     void OnReply(int node, ClientReply reply);

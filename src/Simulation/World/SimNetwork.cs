@@ -111,7 +111,7 @@ public sealed partial class SimNetwork : INetwork
             _linkBusyUntil[from, to] = start + transmit;
             delay += start - _scheduler.Now + transmit;
         }
-        _scheduler.After(delay, new SimEvent(EventKind.Deliver, to, 0, from, frame.Length, frame));
+        _scheduler.After(delay, new DeliverEvent(from, to, frame));
     }
 
     private long DrawLatency()

@@ -5,10 +5,6 @@ namespace Cairn.Simulation.World;
 
 public sealed partial class SimWorld
 {
-    private const long SyncFailed = -1;
-    private const long SyncCumulative = 1;
-    private const long SyncOnly = 2;
-
     /// <summary>Per node (index = id): the last write id of the group sync in flight, and the highest id
     /// waiting for the next group sync (<see cref="DiskCompletion.Cumulative"/>); 0 when none.</summary>
     private readonly long[] _groupInFlight, _groupNext;
@@ -49,41 +45,41 @@ public sealed partial class SimWorld
         var done = misordered ? start + _diskRandom.Next(1, 60) : Math.Max(start + latency, disk.BusyUntil);
         if (_buggify.Fires(Cairn.Core.Raft.FaultPoint.DelaySend)) done += _diskRandom.Next(1, 20); // coalesce with later syncs
         disk.BusyUntil = Math.Max(disk.BusyUntil, done);
-        var outcome = disk.FailNextSync ? SyncFailed : misordered ? SyncOnly : Seams.Disk == DiskCompletion.Cumulative ? SyncCumulative : 0;
+        var outcome = disk.FailNextSync ? SyncOutcome.Failed : misordered ? SyncOutcome.Only : Seams.Disk == DiskCompletion.Cumulative ? SyncOutcome.Cumulative : SyncOutcome.InOrder;
         disk.FailNextSync = false;
-        Scheduler.After(done - Scheduler.Now, new SimEvent(EventKind.DiskDone, node.Id, node.Incarnation, writeId, outcome, null));
+        Scheduler.After(done - Scheduler.Now, new DiskDoneEvent(node.Id, node.Incarnation, writeId, outcome));
     }
 
     /// <summary>Carries out a sync completion, or the fail-stop that a failed fsync demands.</summary>
-    private void CompleteSync(SimNode node, in SimEvent e)
+    private void CompleteSync(SimNode node, DiskDoneEvent e)
     {
-        if (e.B == SyncFailed)
+        if (e.Outcome == SyncOutcome.Failed)
         {
-            node.Runtime!.OnDiskWriteFailed(e.A, "fsync returned EIO");
-            Mark("fsync-fail", new[] { node.Id }, 0, $"fsync of write {e.A} failed: node fail-stops");
+            node.Runtime!.OnDiskWriteFailed(e.WriteId, "fsync returned EIO");
+            Mark("fsync-fail", new[] { node.Id }, 0, $"fsync of write {e.WriteId} failed: node fail-stops");
             CrashNode(node.Id, restartAfterMs: _diskRandom.Next(500, 3000));
             return;
         }
-        if (e.B == SyncOnly)
+        if (e.Outcome == SyncOutcome.Only)
         {
-            node.Disk.CompleteOnly(e.A);
-            node.Runtime!.OnDiskWriteDurable(e.A);
+            node.Disk.CompleteOnly(e.WriteId);
+            node.Runtime!.OnDiskWriteDurable(e.WriteId);
         }
-        else if (e.B == SyncCumulative)
+        else if (e.Outcome == SyncOutcome.Cumulative)
         {
-            node.Disk.CompleteThrough(e.A);
+            node.Disk.CompleteThrough(e.WriteId);
             // The next group's sync starts before the node hears of this one, so writes it submits on
             // hearing join that next group rather than start a sync of their own.
             var next = _groupNext[node.Id];
             _groupNext[node.Id] = 0;
             _groupInFlight[node.Id] = next;
             if (next != 0) ScheduleSync(node, next);
-            node.Runtime!.OnDiskWritesDurableThrough(e.A); // one report for the whole group
+            node.Runtime!.OnDiskWritesDurableThrough(e.WriteId); // one report for the whole group
         }
         else
         {
-            node.Disk.CompleteThrough(e.A);
-            node.Runtime!.OnDiskWriteDurable(e.A);
+            node.Disk.CompleteThrough(e.WriteId);
+            node.Runtime!.OnDiskWriteDurable(e.WriteId);
         }
         ReportSeamMisuse(node);
     }
@@ -108,9 +104,9 @@ public sealed partial class SimWorld
             ReportOverBudget();
             return;
         }
-        var e = new SimEvent(EventKind.Deliver, to, 0, from, frame.Length, frame);
+        var e = new DeliverEvent(from, to, frame);
         Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
-        Hash.Add(e.A);
+        Hash.Add(e.TraceValue);
         Dispatch(e);
     }
 }

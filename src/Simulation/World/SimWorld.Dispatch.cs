@@ -1,24 +1,17 @@
 using Cairn.Simulation.Engine;
-using Cairn.Simulation.Workloads;
 
 namespace Cairn.Simulation.World;
 
 public sealed partial class SimWorld
 {
-    private const long PhaseHeal = 1;
-    private const long PhaseUnblock = 2;
-    private const long PhaseCrashQuickly = 3;
-    private const long PhaseUnlimit = 4;
-
-    private void Dispatch(in SimEvent e)
+    private void Dispatch(SimEvent e)
     {
-        switch (e.Kind)
+        switch (e)
         {
-            case EventKind.Nemesis: _nemesis?.Act(); return;
-            case EventKind.Phase: OnPhase(e); return;
-            case EventKind.Restart: RestartNode(e.Node); return;
-            case EventKind.ClientWake: Workload.OnWake(e.Node, e.A, e.Payload); return;
-            case EventKind.Resume: return;
+            case NemesisEvent: _nemesis?.Act(); return;
+            case PhaseEvent phase: OnPhase(phase); return;
+            case RestartEvent: RestartNode(e.Node); return;
+            case ClientWakeEvent wake: Workload.OnWake(wake.Client, wake.Token, wake.Message); return;
         }
         var node = Nodes[e.Node - 1];
         if (!node.Up) return;
@@ -43,49 +36,47 @@ public sealed partial class SimWorld
         RecordRole(node);
     }
 
-    private void DispatchToNode(SimNode node, in SimEvent e)
+    private void DispatchToNode(SimNode node, SimEvent e)
     {
-        var runtime = node.Runtime!;
-        switch (e.Kind)
+        switch (e)
         {
-            case EventKind.Tick:
-                if (e.Incarnation != node.Incarnation) return;
+            case TickEvent tick:
+                if (tick.Incarnation != node.Incarnation) return;
                 TickNode(node); // the runtime, through the node's application if any (SimWorld.Applications.cs)
-                Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), e);
+                Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), tick);
                 break;
-            case EventKind.Deliver:
-                if (Network.IsBlocked((int)e.A, node.Id)) { Network.Dropped++; return; }
-                runtime.Receive((byte[])e.Payload!);
+            case DeliverEvent deliver:
+                if (Network.IsBlocked(deliver.From, node.Id)) { Network.Dropped++; return; }
+                node.Runtime!.Receive(deliver.Frame);
                 break;
-            case EventKind.DiskDone:
-                if (e.Incarnation != node.Incarnation) return;
-                CompleteSync(node, e);
+            case DiskDoneEvent done:
+                if (done.Incarnation != node.Incarnation) return;
+                CompleteSync(node, done);
                 break;
-            case EventKind.ClientRequest:
-                ((ISimRequest)e.Payload!).Deliver(node);
+            case ClientRequestEvent request:
+                request.Request.Deliver(node);
                 break;
         }
     }
 
-    private void OnPhase(in SimEvent e)
+    private void OnPhase(PhaseEvent e)
     {
-        if (e.A == PhaseCrashQuickly)
+        switch (e)
         {
-            if (!Healed) CrashNode(e.Node, restartAfterMs: _pointRandom.Next(1, 50));
-            return;
+            case CrashQuicklyEvent crash:
+                if (!Healed) CrashNode(crash.Node, restartAfterMs: _pointRandom.Next(1, 50));
+                return;
+            case UnlimitEvent unlimit:
+                if (!Healed) Network.LimitBandwidth(unlimit.From, unlimit.To, 0);
+                return;
+            case UnblockEvent unblock:
+                if (Healed) return;
+                foreach (var (from, to) in unblock.Links) Network.SetBlocked(from, to, false);
+                Trace("unblock", 0, unblock.Links.Count);
+                return;
+            default:
+                Heal();
+                return;
         }
-        if (e.A == PhaseUnlimit)
-        {
-            if (!Healed) Network.LimitBandwidth(e.Node, (int)e.B, 0);
-            return;
-        }
-        if (e.A == PhaseUnblock)
-        {
-            if (Healed) return;
-            foreach (var (from, to) in (List<(int, int)>)e.Payload!) Network.SetBlocked(from, to, false);
-            Trace("unblock", 0, e.B);
-            return;
-        }
-        Heal();
     }
 }

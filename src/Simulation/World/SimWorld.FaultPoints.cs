@@ -43,7 +43,7 @@ public sealed partial class SimWorld : INodeObserver
     {
         Checker.OnReady(node, ready);
         if (_crashAfterVoteRate > 0 && !Healed && GrantsVote(ready) && _pointRandom.Chance(_crashAfterVoteRate))
-            Scheduler.After(_pointRandom.Next(6, 12), new SimEvent(EventKind.Phase, (int)node, 0, PhaseCrashQuickly, 0, null));
+            Scheduler.After(_pointRandom.Next(6, 12), new CrashQuicklyEvent((int)node));
     }
 
     /// <inheritdoc />

@@ -1,5 +1,3 @@
-using Cairn.Simulation.Engine;
-
 namespace Cairn.Simulation.World;
 
 public sealed partial class SimWorld
@@ -13,7 +11,7 @@ public sealed partial class SimWorld
         Mark("crash", new[] { id }, restartAfterMs, $"restart after {restartAfterMs}ms");
         RecordRole(node);
         Checker.AfterCrash(id);
-        Scheduler.After(restartAfterMs, new SimEvent(EventKind.Restart, id, 0, 0, 0, null));
+        Scheduler.After(restartAfterMs, new RestartEvent(id));
     }
 
     private void RestartNode(int id)
@@ -53,7 +51,7 @@ public sealed partial class SimWorld
     {
         Network.LimitBandwidth(from, to, bytesPerMs);
         Mark("bandwidth", new[] { from, to }, ms, $"link {from}->{to} limited to {bytesPerMs} bytes/ms");
-        Scheduler.After(ms, new SimEvent(EventKind.Phase, from, 0, PhaseUnlimit, to, null));
+        Scheduler.After(ms, new UnlimitEvent(from, to));
     }
 
     /// <summary>Cuts the given one-way links for <paramref name="ms"/>.</summary>
@@ -62,6 +60,6 @@ public sealed partial class SimWorld
         foreach (var (from, to) in links) Network.SetBlocked(from, to, true);
         var nodes = links.SelectMany(l => new[] { l.From, l.To }).Distinct().OrderBy(n => n).ToArray();
         Mark(shape, nodes, ms, $"{shape}: cut {string.Join(" ", links.Select(l => $"{l.From}->{l.To}"))}");
-        Scheduler.After(ms, new SimEvent(EventKind.Phase, 0, 0, PhaseUnblock, links.Count, links));
+        Scheduler.After(ms, new UnblockEvent(links));
     }
 }

@@ -39,7 +39,7 @@ public sealed partial class SimWorld
         Nodes = nodes;
         Checker = new SafetyChecker(Nodes, Violations);
         ArmFaultPoints();
-        if (Plan.Kinds != FaultKinds.None) _nemesis = new Nemesis(this, SimRandom.Derive(options.Seed, "nemesis"));
+        if (Plan.Kinds != FaultKinds.None) _nemesis = new Nemesis(this, Plan, NemesisOptions, options.Seed);
     }
 
     /// <summary>Most events one run may process; more means an event storm, itself a bug.</summary>
@@ -67,6 +67,8 @@ public sealed partial class SimWorld
     public RunOptions Options { get; }
     /// <summary>The run's fault mix.</summary>
     public FaultPlan Plan { get; }
+    /// <summary>The sizes, intervals and chances of the nemesis' actions.</summary>
+    public NemesisOptions NemesisOptions { get; } = NemesisOptions.Default;
     /// <summary>The event scheduler and simulated clock.</summary>
     public Scheduler Scheduler { get; } = new();
     /// <summary>The run's seam behaviours: how disks complete and how the network delivers.</summary>
@@ -127,13 +129,13 @@ public sealed partial class SimWorld
         foreach (var node in Nodes) StartNode(node);
         Workload.Start(this);
         _nemesis?.Start();
-        Scheduler.After(Options.DurationMs, new SimEvent(EventKind.Phase, 0, 0, PhaseHeal, 0, null));
+        Scheduler.After(Options.DurationMs, new HealEvent());
         var deadline = Options.DurationMs + Options.LivenessBoundMs;
         while (!Violations.Any && Scheduler.TryNext(deadline, out var e))
         {
             Hash.Add(Scheduler.Now);
             Hash.Add(((long)e.Kind << 32) | (uint)e.Node);
-            Hash.Add(e.A);
+            Hash.Add(e.TraceValue);
             Dispatch(e);
             if (Healed && (Converged() || LivenessBoundPassed)) break;
             if (OverBudget)
@@ -184,7 +186,7 @@ public sealed partial class SimWorld
         }
         Checker.OnStart(node);
         AttachApplication(node); // per-node application hook (SimWorld.Applications.cs)
-        Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), new SimEvent(EventKind.Tick, node.Id, node.Incarnation, 0, 0, null));
+        Scheduler.After(node.Clock.ToTrueDuration(Options.TickMs), new TickEvent(node.Id, node.Incarnation));
         Mark(node.Incarnation == 1 ? "start" : "restart", new[] { node.Id }, 0, $"incarnation {node.Incarnation}");
         RecordRole(node);
     }

@@ -1,7 +1,7 @@
 using Cairn.Core.Kv;
 using Cairn.Core.Kv.Service;
 using Cairn.Core.Kv.Wire;
-using Cairn.Simulation.World;
+using Cairn.Simulation.Workloads;
 using Google.Protobuf;
 
 namespace Cairn.Simulation.Checking.Kv;
@@ -15,25 +15,24 @@ namespace Cairn.Simulation.Checking.Kv;
 /// each clock change (skew, drift or jump on any node) inside the window may add up to one capped lessor
 /// step (<see cref="KvServiceOptions.LessorStepMaxMs"/>) of false time, and drift beyond what the lessor
 /// assumes (<see cref="LessorOptions.ClockDriftMaxPpm"/>, against the fault plan's
-/// <see cref="Faults.Nemesis.ClockDriftMaxPpm"/>) may shorten the TTL by that excess rate.</item>
+/// <see cref="Faults.NemesisOptions.ClockDriftMaxPpm"/>) may shorten the TTL by that excess rate.</item>
 /// <item><b>Keys gone with it.</b> When a lease_expire or lease_revoke entry has been applied, no live key
 /// carries that lease any more: the bound is zero revisions, the keys are deleted in the same revision.</item>
 /// </list>
 /// </summary>
 internal sealed class LeaseOracle
 {
-    private readonly SimWorld _world;
+    private readonly IClientWorld _world;
     private readonly long _driftExcessPpm;
     private readonly long _stepMaxMs;
     private readonly SortedDictionary<long, (long RenewedAtMs, long TtlSeconds)> _renewed = new();
     private ulong _highestApplied;
 
     /// <summary>Creates the oracle for <paramref name="world"/>'s fault plan.</summary>
-    public LeaseOracle(SimWorld world)
+    public LeaseOracle(IClientWorld world)
     {
         _world = world;
-        long planDrift = world.Plan.Has(Faults.FaultKinds.Clock) ? Faults.Nemesis.ClockDriftMaxPpm : 0;
-        _driftExcessPpm = Math.Max(0, planDrift - LessorOptions.Default.ClockDriftMaxPpm);
+        _driftExcessPpm = Math.Max(0, world.ClockDriftMaxPpm - LessorOptions.Default.ClockDriftMaxPpm);
         _stepMaxMs = KvServiceOptions.Default.LessorStepMaxMs;
     }
 
@@ -80,7 +79,7 @@ internal sealed class LeaseOracle
     {
         if (!_renewed.TryGetValue(lease, out var renewed)) return;
         ExpiriesChecked++;
-        long now = _world.Scheduler.Now;
+        long now = _world.Now;
         long ttlMs = renewed.TtlSeconds * 1000;
         long allowance = (_world.ClockChangesBetween(renewed.RenewedAtMs, now) * _stepMaxMs) + (ttlMs * _driftExcessPpm / 1_000_000);
         long earliest = renewed.RenewedAtMs + ttlMs - allowance;

@@ -43,13 +43,13 @@ public sealed partial class KvWorkload
         c.Operation = op;
         c.Attempts = 0;
         c.MaybeApplied = false;
-        c.InvokedAt = _world.Scheduler.Now;
+        c.InvokedAt = _world.Now;
         c.Stamp = op.Proposed && op.Kind != KvOperationKind.RegisterSession
             ? new SessionStamp(c.ClientId, ++c.Sequence)
             : SessionStamp.None;
         // Any member serves any request (followers forward to the leader), so spread every operation
         // over the nodes like etcd's client balancer; lease keep-alives too (followers forward them to the leader).
-        c.Target = _random.Next(1, _world.Nodes.Count + 1);
+        c.Target = _random.Next(1, _world.NodeCount + 1);
         if (op.History is not null)
         {
             _history.Invoke(c.Process, op.History, c.InvokedAt);
@@ -94,13 +94,13 @@ public sealed partial class KvWorkload
     {
         if (c.Operation!.History is not null && c.MaybeApplied)
         {
-            _history.Info(c.Process, _world.Scheduler.Now);
+            _history.Info(c.Process, _world.Now);
             c.Process = _nextProcess++;
             UnknownOutcomes++;
         }
         else if (c.Operation.History is not null)
         {
-            _history.Fail(c.Process, _world.Scheduler.Now);
+            _history.Fail(c.Process, _world.Now);
         }
         Think(c);
     }
@@ -137,17 +137,17 @@ public sealed partial class KvWorkload
         var response = KvHistoryMapping.ToHistory(op.History!, result);
         if (response is null)
         {
-            _history.Fail(c.Process, _world.Scheduler.Now); // refused before its first write: changed nothing
+            _history.Fail(c.Process, _world.Now); // refused before its first write: changed nothing
             return;
         }
-        _history.Ok(c.Process, response, _world.Scheduler.Now);
+        _history.Ok(c.Process, response, _world.Now);
         if (op.Kind == KvOperationKind.Compact && response is Cairn.Simulation.History.CompactResponse) Compactions++;
         if (response is Cairn.Simulation.History.KvErrorResponse) return;
         SeeVersions(c, result);
         c.SeenRevision = Math.Max(c.SeenRevision, response.Revision);
         if (op.Kind != KvOperationKind.Write) return;
         Acknowledged++;
-        if (_world.Healed && c.InvokedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Scheduler.Now;
+        if (_world.Healed && c.InvokedAt >= _world.HealTimeMs && _firstAckAfterHeal < 0) _firstAckAfterHeal = _world.Now;
     }
 
     /// <summary>Bookkeeping of operations outside the history: session, lease, serializable reads.</summary>
@@ -216,7 +216,7 @@ public sealed partial class KvWorkload
     private void Think(KvClient c)
     {
         c.Operation = null;
-        _world.Scheduler.After(_random.Next(1, _world.Options.ClientThinkMs * 2), Wake(c.Index, 0, null));
+        _world.WakeClient(_random.Next(1, _world.Options.ClientThinkMs * 2), c.Index, 0, null);
     }
 
 }

@@ -43,7 +43,7 @@ public sealed partial class KvWorkload
     private bool WatchesCaughtUp()
     {
         if (Reference.Truncated) return true;
-        long now = _world.Scheduler.Now;
+        long now = _world.Now;
         if (_lastWatchCheckMs >= 0 && now - _lastWatchCheckMs < WatchCheckEveryMs) return _watchesCaughtUp;
         _lastWatchCheckMs = now;
         if (_revisionsSinceHeal.Count == 0 || _revisionsSinceHeal[^1].Revision != Reference.Revision)

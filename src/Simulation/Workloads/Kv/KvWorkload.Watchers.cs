@@ -1,6 +1,5 @@
 using Cairn.Core.Kv.Wire;
 using Cairn.Simulation.Checking.Watch;
-using Cairn.Simulation.Engine;
 using Cairn.Simulation.World;
 using Google.Protobuf;
 
@@ -87,7 +86,7 @@ public sealed partial class KvWorkload
         {
             if (Workload.CurrentApplication(node.Id) is { } application && application.Incarnation == Client.Incarnation)
             {
-                Workload._world.Scheduler.After(Workload._world.ClientLatency(), Workload.WatcherWake(Client, new ProbeAck(WatchId, Seq)));
+                Workload.WakeWatcher(Workload._world.ClientLatency(), Client, new ProbeAck(WatchId, Seq));
             }
         }
     }
@@ -102,7 +101,7 @@ public sealed partial class KvWorkload
             : new WatchStream(_clients.Length + i, everything, everything)))];
         foreach (WatchClient w in _watchers)
         {
-            w.Node = 1 + (w.Index % _world.Nodes.Count);
+            w.Node = 1 + (w.Index % _world.NodeCount);
             if (w.Index < WatchClients)
             {
                 CreateWatch(w);
@@ -110,7 +109,7 @@ public sealed partial class KvWorkload
             else
             {
                 long at = _random.Next(1, (int)Math.Max(2, _world.Options.DurationMs * LateWatchStartMaxPercent / 100));
-                _world.Scheduler.After(at, WatcherWake(w, new LateStart()));
+                WakeWatcher(at, w, new LateStart());
             }
         }
     }
@@ -121,9 +120,9 @@ public sealed partial class KvWorkload
         if (!_watcherOfWatch.TryGetValue(response.WatchId, out int index)) return;
         WatchClient w = _watchers[index];
         if (w.WatchId != response.WatchId || w.Node != application.NodeId) return;
-        long at = Math.Max(_world.Scheduler.Now + _world.ClientLatency(), w.DeliveredUntil);
+        long at = Math.Max(_world.Now + _world.ClientLatency(), w.DeliveredUntil);
         w.DeliveredUntil = at;
-        _world.Scheduler.After(at - _world.Scheduler.Now, WatcherWake(w, response));
+        WakeWatcher(at - _world.Now, w, response);
     }
 
     private void OnWatcherWake(int index, object? payload)
@@ -136,15 +135,15 @@ public sealed partial class KvWorkload
                 break;
             case ProbeDue due when due.WatchId == w.WatchId:
                 w.ProbeSeq++;
-                _world.Scheduler.After(_world.ClientLatency(), new SimEvent(EventKind.ClientRequest, w.Node, 0, 0, 0, new ProbeCall(this, w, w.WatchId, w.ProbeSeq)));
-                _world.Scheduler.After(WatchProbeTimeoutMs, WatcherWake(w, new ProbeTimeout(w.WatchId, w.ProbeSeq)));
+                _world.SubmitToNode(_world.ClientLatency(), w.Node, null, new ProbeCall(this, w, w.WatchId, w.ProbeSeq));
+                WakeWatcher(WatchProbeTimeoutMs, w, new ProbeTimeout(w.WatchId, w.ProbeSeq));
                 break;
             case ProbeAck ack when ack.WatchId == w.WatchId:
                 w.ProbeAcked = Math.Max(w.ProbeAcked, ack.Seq);
                 break;
             case ProbeTimeout timeout when timeout.WatchId == w.WatchId:
                 if (w.ProbeAcked < timeout.Seq) MoveWatch(w, cancelOld: false);
-                else _world.Scheduler.After(WatchProbeIntervalMs, WatcherWake(w, new ProbeDue(w.WatchId)));
+                else WakeWatcher(WatchProbeIntervalMs, w, new ProbeDue(w.WatchId));
                 break;
             case LateStart:
                 CreateWatch(w); // no start revision yet: the stream begins where the node's "created" header says
@@ -189,9 +188,9 @@ public sealed partial class KvWorkload
         _watcherOfWatch.Remove(w.WatchId);
         if (cancelOld)
         {
-            _world.Scheduler.After(_world.ClientLatency(), new SimEvent(EventKind.ClientRequest, w.Node, 0, 0, 0, new WatchCall(this, w, w.WatchId, null)));
+            _world.SubmitToNode(_world.ClientLatency(), w.Node, null, new WatchCall(this, w, w.WatchId, null));
         }
-        w.Node = 1 + ((w.Node + _random.Next(0, _world.Nodes.Count - 1)) % _world.Nodes.Count);
+        w.Node = 1 + ((w.Node + _random.Next(0, _world.NodeCount - 1)) % _world.NodeCount);
         CreateWatch(w);
     }
 
@@ -206,10 +205,10 @@ public sealed partial class KvWorkload
         {
             Key = w.Stream.Key, RangeEnd = w.Stream.RangeEnd, PrevKv = true, WatchId = w.WatchId, StartRevision = w.Stream.NextRevision,
         };
-        _world.Scheduler.After(_world.ClientLatency(), new SimEvent(EventKind.ClientRequest, w.Node, 0, 0, 0, new WatchCall(this, w, w.WatchId, create)));
-        _world.Scheduler.After(WatchProbeIntervalMs, WatcherWake(w, new ProbeDue(w.WatchId)));
-        _world.Scheduler.After(_random.Next(WatchMoveMinMs, WatchMoveMaxMs), WatcherWake(w, new MoveDue(w.WatchId)));
+        _world.SubmitToNode(_world.ClientLatency(), w.Node, null, new WatchCall(this, w, w.WatchId, create));
+        WakeWatcher(WatchProbeIntervalMs, w, new ProbeDue(w.WatchId));
+        WakeWatcher(_random.Next(WatchMoveMinMs, WatchMoveMaxMs), w, new MoveDue(w.WatchId));
     }
 
-    private SimEvent WatcherWake(WatchClient w, object payload) => Wake(_clients.Length + w.Index, 0, payload);
+    private void WakeWatcher(long delayMs, WatchClient w, object message) => _world.WakeClient(delayMs, _clients.Length + w.Index, 0, message);
 }

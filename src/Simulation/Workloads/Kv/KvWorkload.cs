@@ -57,7 +57,7 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     private readonly HistoryRecorder _history = new();
     private readonly SortedDictionary<int, KvNodeApplication> _applications = new();
     private KvClient[] _clients = [];
-    private SimWorld _world = null!;
+    private IClientWorld _world = null!;
     private ClientRetryLoop _loop = null!;
     private int _nextProcess;
     private long _firstAckAfterHeal = -1;
@@ -158,17 +158,17 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
     }
 
     /// <inheritdoc />
-    public void Start(SimWorld world)
+    public void Start(IClientWorld world)
     {
         _world = world;
         _loop = new ClientRetryLoop(world, _random, Policy);
         Agreement = new ReplicaAgreementCheck(world.Violations);
         LeaseOracle = new LeaseOracle(world);
-        _clients = [.. Enumerable.Range(0, world.Options.Clients).Select(i => new KvClient(i) { Target = 1 + (i % world.Nodes.Count) })];
+        _clients = [.. Enumerable.Range(0, world.Options.Clients).Select(i => new KvClient(i) { Target = 1 + (i % world.NodeCount) })];
         _nextProcess = _clients.Length;
         foreach (KvClient c in _clients)
         {
-            world.Scheduler.After(_random.Next(0, world.Options.ClientThinkMs * 2), Wake(c.Index, 0, null));
+            world.WakeClient(_random.Next(0, world.Options.ClientThinkMs * 2), c.Index, 0, null);
         }
         StartWatchers();
     }
@@ -201,6 +201,4 @@ public sealed partial class KvWorkload : IWorkload, INodeApplicationFactory, IHi
 
     private KvNodeApplication? CurrentApplication(int node) =>
         _applications.TryGetValue(node, out KvNodeApplication? application) && application.Current ? application : null;
-
-    private static SimEvent Wake(int client, long token, object? payload) => ClientRetryLoop.Wake(client, token, payload);
 }
