@@ -21,15 +21,12 @@ public sealed partial class RaftNode
 
     /// <summary>
     /// Raft §7 compaction: the driver made a state-machine snapshot at <paramref name="index"/> (at most the
-    /// applied index) durable, so the log drops every entry up to it. An older snapshot is ignored, and so is one
-    /// taken while a leader defers compaction for a lagging follower (<see cref="CompactionDeferred"/>): the
-    /// runtime snapshots again once the follower has caught up.
+    /// applied index) durable, so the log drops every entry up to it. An older snapshot is ignored. (The runtime
+    /// does not start a snapshot while <see cref="CompactionDeferred"/> says to wait.)
     /// </summary>
     public void Compact(ulong index, byte[] data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        // Written before a follower fell behind (its snapshot transfer began meanwhile): keep the entries it needs.
-        if (CompactionDeferred(index)) return;
         var term = _log.Term(index);
         _log.CompactTo(index);
         // (An install may have moved the snapshot past the applied index meanwhile; it restores later.)
