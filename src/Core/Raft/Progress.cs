@@ -14,6 +14,9 @@ internal sealed class Progress
     public readonly Queue<ulong> Inflight = new();
     /// <summary>Heard from since the last CheckQuorum round.</summary>
     public bool RecentActive;
+    /// <summary>Leader ticks since this follower last answered: one quiet for an election timeout (down or cut
+    /// off) no longer holds back the leader's compaction (<see cref="RaftOptions.SnapshotCatchUpEntries"/>).</summary>
+    public int IdleTicks;
     /// <summary>Heartbeats since Match last advanced while the follower lags; resets a stalled pipeline.</summary>
     public int Stalled;
     /// <summary>Set only by the abandon-lagging-follower canary: no more appends go to this follower.</summary>
@@ -31,6 +34,13 @@ internal sealed class Progress
     public Wire.SnapshotRecord? Sending;
 
     public Progress(ulong next) => Next = next;
+
+    /// <summary>The follower answered.</summary>
+    public void Heard()
+    {
+        RecentActive = true;
+        IdleTicks = 0;
+    }
 
     public bool Paused(int inflightMax) => Replicating ? Inflight.Count >= inflightMax : ProbeSent;
 

@@ -29,6 +29,8 @@ public sealed partial class RaftNode
             if (!CheckQuorum()) { BecomeFollower(Term, 0); return; }
         }
         TickTransfer();
+        foreach (var peer in _options.Peers)
+            if (peer != Id) _progress[peer].IdleTicks++;
         if (++_heartbeatElapsed < _options.HeartbeatTicks) return;
         _heartbeatElapsed = 0;
         if (!Buggify.Fires(FaultPoint.SkipHeartbeat)) BroadcastHeartbeat(countStall: true);
@@ -119,7 +121,7 @@ public sealed partial class RaftNode
     {
         if (Role != RaftRole.Leader) return;
         var pr = _progress[m.From];
-        pr.RecentActive = true;
+        pr.Heard();
         if (m.Reject)
         {
             // Raft §5.3: back off nextIndex, using the follower's last index as a hint. A reject for an
@@ -155,7 +157,7 @@ public sealed partial class RaftNode
     {
         if (Role != RaftRole.Leader) return;
         var pr = _progress[m.From];
-        pr.RecentActive = true;
+        pr.Heard();
         pr.ProbeSent = false;
         if (m.Context > pr.ReadRoundAcked) pr.ReadRoundAcked = m.Context;
         // A probing follower gets its probe again. A lagging replicating one gets new entries, and at most one

@@ -21,7 +21,8 @@ public sealed partial class RaftNode
 
     /// <summary>
     /// Raft §7 compaction: the driver made a state-machine snapshot at <paramref name="index"/> (at most the
-    /// applied index) durable, so the log drops every entry up to it. An older snapshot is ignored.
+    /// applied index) durable, so the log drops every entry up to it. An older snapshot is ignored. (The runtime
+    /// does not start a snapshot while <see cref="CompactionDeferred"/> says to wait.)
     /// </summary>
     public void Compact(ulong index, byte[] data)
     {
@@ -36,6 +37,32 @@ public sealed partial class RaftNode
 
     /// <summary>The installed snapshot at <paramref name="index"/> is durable and the state machine was restored from it.</summary>
     public void OnSnapshotPersisted(ulong index) => _log.OnSnapshotRestored(index);
+
+    /// <summary>Entries a leader may hold after its snapshot while a transfer defers compaction.</summary>
+    private ulong CatchUpEntriesMax => (ulong)_options.SnapshotEntriesThreshold + (ulong)_options.SnapshotCatchUpEntries;
+
+    /// <summary>
+    /// True when compacting the log to <paramref name="index"/> should wait (etcd keeps
+    /// <c>SnapshotCatchUpEntries</c> for the same reason): this node leads, a follower that answered within an
+    /// election timeout still needs entries at or below <paramref name="index"/>, and the log after the snapshot
+    /// holds fewer than <c>SnapshotEntriesThreshold + SnapshotCatchUpEntries</c> entries and at most
+    /// <see cref="RaftOptions.RetainedLogBytesMax"/> bytes. Without it, a follower that installs a snapshot whose
+    /// transfer outlasted a threshold's worth of commits finds the entries after it compacted away and needs
+    /// another snapshot, every time: it never catches up.
+    /// </summary>
+    public bool CompactionDeferred(ulong index)
+    {
+        if (Role != RaftRole.Leader || _options.SnapshotCatchUpEntries == 0 || index <= _log.SnapshotIndex) return false;
+        if (index - _log.SnapshotIndex >= (ulong)_options.SnapshotEntriesThreshold + (ulong)_options.SnapshotCatchUpEntries
+            || _log.RetainedBytes > _options.RetainedLogBytesMax) return false;
+        foreach (var peer in _options.Peers)
+        {
+            if (peer == Id) continue;
+            var pr = _progress[peer];
+            if (!pr.Abandoned && pr.IdleTicks < _options.ElectionTicks && pr.Match < index) return true;
+        }
+        return false;
+    }
 
     /// <summary>Raft §7: a leader whose follower needs compacted entries sends the snapshot, one chunk at a time.</summary>
     private void SendSnapshotChunk(ulong to, Progress pr)
@@ -67,7 +94,7 @@ public sealed partial class RaftNode
     {
         if (Role != RaftRole.Leader) return;
         var pr = _progress[m.From];
-        pr.RecentActive = true;
+        pr.Heard();
         var snap = pr.Sending;
         if (snap is null || m.Index != pr.SnapshotIndex || m.Index != snap.Index || pr.Next > snap.Index) return;
         var offset = (long)Math.Min(m.SnapshotOffset, (ulong)snap.Data.Length);

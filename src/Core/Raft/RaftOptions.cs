@@ -63,6 +63,15 @@ public sealed record RaftOptions
     /// compacts the log (Raft §7). Default 10,000.</summary>
     public int SnapshotEntriesThreshold { get; init; } = 10_000;
 
+    /// <summary>
+    /// Most entries past <see cref="SnapshotEntriesThreshold"/> a leader keeps in its log for a follower that answers
+    /// but lags (etcd's <c>SnapshotCatchUpEntries</c>): compaction waits until the follower has the entries it would
+    /// drop, so a follower that installs a snapshot catches up from the log instead of needing a newer snapshot
+    /// after every install (a multi-megabyte transfer outlasts a small threshold's worth of commits). 0 turns the
+    /// wait off. Default 5000.
+    /// </summary>
+    public int SnapshotCatchUpEntries { get; init; } = 5000;
+
     /// <summary>Most snapshot bytes one InstallSnapshot chunk carries. Default 64 KiB.</summary>
     public int SnapshotChunkBytesMax { get; init; } = 64 * 1024;
 
@@ -78,9 +87,9 @@ public sealed record RaftOptions
         if (HeartbeatTicks < 1 || ElectionTicks <= HeartbeatTicks)
             throw new ArgumentException("Require 1 <= HeartbeatTicks < ElectionTicks.");
         if (AppendBytesMax < 1 || AppendEntriesMax < 1 || InflightAppendsMax < 1 || UncommittedEntriesMax < 1
-            || SnapshotEntriesThreshold < 1 || SnapshotChunkBytesMax < 1 || SnapshotBytesMax < 1
+            || SnapshotEntriesThreshold < 1 || SnapshotCatchUpEntries < 0 || SnapshotChunkBytesMax < 1 || SnapshotBytesMax < 1
             || ProposalBytesMax < 1 || UncommittedBytesMax < 1 || RetainedLogBytesMax < 1 || PendingReadsMax < 1)
-            throw new ArgumentException("Every limit must be positive.");
+            throw new ArgumentException("Every limit must be positive (SnapshotCatchUpEntries non-negative).");
         if (UncommittedBytesMax < ProposalBytesMax)
             throw new ArgumentException($"UncommittedBytesMax {UncommittedBytesMax} must admit one proposal of ProposalBytesMax {ProposalBytesMax}.");
         // One append carries entries up to AppendBytesMax, and always at least one entry of up to ProposalBytesMax.

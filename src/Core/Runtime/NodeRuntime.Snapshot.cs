@@ -34,6 +34,8 @@ public sealed partial class NodeRuntime
         var behind = index - Raft.SnapshotIndex;
         if (behind < (ulong)_options.SnapshotEntriesThreshold && Raft.RetainedLogBytes <= _options.RetainedLogBytesMax
             && !(behind >= EarlySnapshotEntries && Buggify.Fires(FaultPoint.ForceEarlySnapshot))) return;
+        // A leader keeps the entries a lagging follower still needs (after a snapshot install, say): RaftOptions.SnapshotCatchUpEntries.
+        if (Raft.CompactionDeferred(index)) return;
         Invariant.Holds(index <= Raft.StableIndex && index <= Raft.CommitIndex, "a compaction snapshot at {0} is durable and committed (stable {1})", index, Raft.StableIndex);
         // The data is the state at the applied index (at or past `index`): a follower installing it skips the
         // entries it already covers.

@@ -211,6 +211,39 @@ public sealed class SnapshotTests
         Assert.Equal(c[1].SnapshotIndex, c[3].SnapshotIndex); // then the newer snapshot followed
     }
 
+    /// <summary>etcd's <c>SnapshotCatchUpEntries</c>: a leader waits to compact while a follower that answers lacks the
+    /// entries the compaction would drop (so a follower that installed a snapshot catches up from the log), and stops
+    /// waiting once the follower has them, once it has been quiet for an election timeout, or past
+    /// <c>SnapshotEntriesThreshold + SnapshotCatchUpEntries</c> entries.</summary>
+    [Fact]
+    public void CompactionWaitsForALaggingFollowerThatAnswers_UpToTheCatchUpLimit()
+    {
+        var c = new RaftPump(3, o => o with { SnapshotEntriesThreshold = 2, SnapshotCatchUpEntries = 6 });
+        c.Elect(1);
+        Propose(c, 3);
+        c.Drop = m => m.To == 3 && m.Type == MessageType.MsgAppend; // node 3 answers heartbeats, gets no entries
+        Propose(c, 3);
+        Assert.True(c[3].LastIndex < c[1].AppliedIndex);
+        Assert.True(c[1].CompactionDeferred(c[1].AppliedIndex), "a lagging follower that answers holds the log");
+        Assert.False(c[2].CompactionDeferred(c[2].AppliedIndex), "only a leader waits");
+
+        c.Drop = null;
+        HeartbeatUntil(c, () => c[3].LastIndex == c[1].LastIndex);
+        Assert.False(c[1].CompactionDeferred(c[1].AppliedIndex), "caught up: nothing to wait for");
+
+        c.Drop = m => m.To == 3 && m.Type == MessageType.MsgAppend;
+        Propose(c, 8);
+        Assert.True(c[1].AppliedIndex - c[1].SnapshotIndex >= 8);
+        Assert.False(c[1].CompactionDeferred(c[1].AppliedIndex), "past SnapshotEntriesThreshold + SnapshotCatchUpEntries the leader compacts");
+        c.Compact(1, c[1].AppliedIndex);
+
+        Propose(c, 2);
+        Assert.True(c[1].CompactionDeferred(c[1].AppliedIndex));
+        c.Down.Add(3);
+        for (var i = 0; i < c.Options(1).ElectionTicks; i++) c.Heartbeat(1);
+        Assert.False(c[1].CompactionDeferred(c[1].AppliedIndex), "a follower quiet for an election timeout holds nothing");
+    }
+
     /// <summary>A restarted node comes back from its snapshot and the entries after it.</summary>
     [Fact]
     public void Section7_RestartRecoversFromSnapshot()
