@@ -9,6 +9,11 @@ internal sealed partial class WatchHub
     /// rest of one revision, at most a txn's ops).</summary>
     public const int CatchUpPageEventsMax = 1_000;
 
+    /// <summary>Pages one catch-up round (a create, or one <see cref="Drain"/>) reads for one watcher. A watcher whose
+    /// filters discard most of a long history would otherwise read all of it at once; it stays unsynced and
+    /// continues on the next drain (the service drains every tick while a watcher is unsynced).</summary>
+    public const int CatchUpPagesPerRoundMax = 8;
+
     /// <summary>Queues an empty response carrying the current revision to every synced watcher that
     /// asked for progress_notify (the runtime calls this periodically, etcd: every 10 minutes).</summary>
     public void NotifyProgress()
@@ -115,8 +120,13 @@ internal sealed partial class WatchHub
         }
         // Catch-up reads the store one bounded page at a time; a full queue stops it until the watcher drains.
         long from = watcher.NextRevision;
-        while (true)
+        for (int page = 0; ; page++)
         {
+            if (page == CatchUpPagesPerRoundMax)
+            {
+                watcher.NextRevision = from; // the rest next round
+                return;
+            }
             IReadOnlyList<MvccChange> changes = _backend.Changes(watcher.Range, from, target, CatchUpPageEventsMax);
             foreach (var revision in changes.GroupBy(c => c.Revision))
             {

@@ -194,4 +194,23 @@ public sealed class WatchHubTests
         Assert.Equal(new[] { 2L, 3, 4, 5, 6 }, Events(all.Where(r => r.WatchId == slow)).Select(e => e.Revision));
         Assert.Equal(new[] { 6L }, Events(all.Where(r => r.WatchId == fast)).Select(e => e.Revision));
     }
+
+    [Fact]
+    public void Catch_up_through_a_long_filtered_history_reads_a_bounded_number_of_pages_per_round()
+    {
+        var kv = new KvReplica();
+        int puts = WatchHub.CatchUpPageEventsMax * WatchHub.CatchUpPagesPerRoundMax + 10;
+        for (int i = 0; i < puts; i++)
+        {
+            kv.Apply(Put("k", "v"));
+        }
+        kv.Apply(Delete("k"));
+        var request = Watch("k", start: 2);
+        request.Filters.Add(WatchCreateRequest.Types.FilterType.Noput);
+        kv.Machine.Watches.Create(request);
+        Assert.Equal(1, kv.Machine.Watches.UnsyncedCount); // one round read its page budget, all puts, nothing to send
+        Assert.Single(kv.Machine.Watches.Drain()); // "created"; the drain runs the next round
+        Assert.Equal(0, kv.Machine.Watches.UnsyncedCount);
+        Assert.Equal(new[] { (long)puts + 2 }, Events(kv.Machine.Watches.Drain()).Select(e => e.Revision));
+    }
 }
