@@ -1,6 +1,6 @@
 using Cairn.Bench.Storage;
 
-// Storage benchmarks (not part of the test suite): dotnet run -c Release --project bench/Storage -- [all|log|mvcc] [--keys N] [--seconds S]
+// Storage benchmarks (not part of the test suite): dotnet run -c Release --project bench/Storage -- [all|log|mvcc|watch] [--keys N] [--seconds S] [--watchers N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var keys = Option(args, "--keys", 1_000_000);
 var seconds = Option(args, "--seconds", 5);
@@ -14,6 +14,7 @@ try
         LogDiskBench.Run(dir, inFlight: 1_000, TimeSpan.FromSeconds(seconds));
     }
     if (what is "all" or "mvcc") MvccBench.Run(dir, keys);
+    if (what is "all" or "watch") WatchBench.Run(Option(args, "--watchers", 10_000));
 }
 finally
 {

@@ -9,6 +9,11 @@ namespace Cairn.Core.Kv;
 /// live events when it is synced, otherwise a catch-up from MVCC history. Because every replica
 /// applies the same log, re-creating a watch with start_revision = last seen + 1 on any node
 /// continues the stream exactly. Watch ids are hub-wide (the host maps them to client streams).
+/// <para>Like etcd's watchableStore, watchers are in one of three groups. Synced watchers are indexed by key
+/// (<see cref="WatchIndex"/>) and all stand at the hub's synced revision, so publishing a revision visits only
+/// the watchers with an event in their range. Unsynced watchers (new ones with a past start revision, or ones
+/// whose queue filled) catch up from the store in bounded pages on <see cref="Drain"/>. Waiting watchers have a
+/// future start revision and join the index when it is published.</para>
 /// </summary>
 internal sealed partial class WatchHub
 {
@@ -19,19 +24,37 @@ internal sealed partial class WatchHub
     private readonly WatchOptions _options;
     private readonly KvBugs _bugs;
     private readonly SortedDictionary<long, Watcher> _watchers = new();
+    private readonly WatchIndex _synced = new();
+    private readonly SortedDictionary<long, Watcher> _unsynced = new();
+    private readonly SortedDictionary<long, SortedDictionary<long, Watcher>> _waiting = new();
     private readonly Queue<(long WatchId, WatchResponse Response)> _outbox = new();
     private long _nextWatchId;
     private long _eventsSeen;
+    private int _waitingCount;
+
+    /// <summary>The last revision published to the synced watchers: each of them has been queued everything up to it.</summary>
+    private long _syncedRevision;
 
     internal WatchHub(IMvccBackend backend, WatchOptions options, KvBugs bugs)
     {
         _backend = backend;
         _options = options;
         _bugs = bugs;
+        _syncedRevision = backend.CurrentRevision;
     }
 
     /// <summary>Number of registered watchers.</summary>
     public int Count => _watchers.Count;
+
+    /// <summary>Number of watchers catching up from history.</summary>
+    internal int UnsyncedCount => _unsynced.Count;
+
+    /// <summary>Watchers <see cref="Publish"/> has handed a revision to since the hub was created (a cost probe:
+    /// it grows with the matching watchers only).</summary>
+    internal long WatchersVisited { get; private set; }
+
+    /// <summary>Range-index nodes visited while matching event keys since the hub was created (a cost probe).</summary>
+    internal long IndexNodesVisited => _synced.NodesVisited;
 
     /// <summary>Number of responses waiting in the outbox.</summary>
     public int OutboxCount => _outbox.Count;
@@ -53,6 +76,7 @@ internal sealed partial class WatchHub
         long start = request.StartRevision > 0 ? request.StartRevision : current + 1;
         var watcher = new Watcher(id, request, start);
         _watchers.Add(id, watcher);
+        _unsynced.Add(id, watcher);
         Enqueue(id, new WatchResponse { Header = Header(), WatchId = id, Created = true });
         CatchUp(watcher);
         return id;
@@ -61,10 +85,11 @@ internal sealed partial class WatchHub
     /// <summary>Cancels a watch and queues its "canceled" response; false if it does not exist.</summary>
     public bool Cancel(long watchId)
     {
-        if (!_watchers.Remove(watchId))
+        if (!_watchers.Remove(watchId, out Watcher? watcher))
         {
             return false;
         }
+        Detach(watcher);
         Enqueue(watchId, new WatchResponse { Header = Header(), WatchId = watchId, Canceled = true });
         return true;
     }
@@ -83,7 +108,7 @@ internal sealed partial class WatchHub
             }
             drained.Add(item.Response);
         }
-        foreach (Watcher watcher in _watchers.Values.Where(w => !w.Synced && w.Pending < _options.PendingResponsesMax).ToList())
+        foreach (Watcher watcher in _unsynced.Values.Where(w => w.Pending < _options.PendingResponsesMax).ToList())
         {
             CatchUp(watcher);
         }

@@ -28,11 +28,18 @@ internal sealed class Watcher
 
     internal bool NoDelete { get; }
 
-    /// <summary>The first revision not yet queued for this watcher.</summary>
+    /// <summary>The first revision not yet queued for this watcher, while it is <see cref="WatcherState.Unsynced"/>
+    /// or <see cref="WatcherState.Waiting"/>. A <see cref="WatcherState.Synced"/> watcher's next revision is the
+    /// hub's synced revision + 1 (<see cref="WatchHub"/> does not visit watchers a revision does not concern), so
+    /// this field is stale for it and only rewritten when it leaves the synced group.</summary>
     internal long NextRevision { get; set; }
 
-    /// <summary>True when live events are queued directly; false while catching up from history.</summary>
-    internal bool Synced { get; set; }
+    /// <summary>Which group of the hub holds the watcher.</summary>
+    internal WatcherState State { get; set; }
+
+    /// <summary>True when live events are queued directly (synced, or waiting for a future start revision);
+    /// false while catching up from history.</summary>
+    internal bool Synced => State != WatcherState.Unsynced;
 
     /// <summary>Responses queued in the outbox and not yet drained.</summary>
     internal int Pending { get; set; }
@@ -57,4 +64,17 @@ internal sealed class Watcher
         }
         return selected;
     }
+}
+
+/// <summary>The hub's groups of watchers (etcd's synced / unsynced watcher groups).</summary>
+internal enum WatcherState
+{
+    /// <summary>Behind the hub's synced revision: catches up from MVCC history in bounded pages.</summary>
+    Unsynced,
+
+    /// <summary>In the key index: receives each published revision that has an event in its range.</summary>
+    Synced,
+
+    /// <summary>Live, but its start revision is still in the future: joins the index when that revision is published.</summary>
+    Waiting,
 }

@@ -133,4 +133,84 @@ public sealed class WatchHubTests
         target.Machine.RestoreSnapshot(source.Machine.TakeSnapshot());
         Assert.Equal(new[] { 2L, 3 }, Events(target.Machine.Watches.Drain()).Select(e => e.Revision));
     }
+
+    [Fact]
+    public void Request_progress_answers_a_synced_watcher_with_the_current_revision_and_not_a_lagging_one()
+    {
+        var kv = new KvReplica(new KvStateMachine(null, null, new WatchOptions { PendingResponsesMax = 2 }));
+        long quiet = kv.Machine.Watches.Create(Watch("q"));
+        long busy = kv.Machine.Watches.Create(Watch("k"));
+        for (int i = 0; i < 5; i++)
+        {
+            kv.Apply(Put("k", i.ToString()));
+        }
+        Assert.True(kv.Machine.Watches.RequestProgress(quiet)); // synced: nothing touched "q", yet it is at revision 6
+        Assert.False(kv.Machine.Watches.RequestProgress(busy)); // its queue filled: still owed revisions 4..6
+        Assert.False(kv.Machine.Watches.RequestProgress(99));
+        var all = new List<WatchResponse>();
+        while (kv.Machine.Watches.OutboxCount > 0)
+        {
+            all.AddRange(kv.Machine.Watches.Drain(1));
+        }
+        WatchResponse progress = all.Single(r => r.WatchId == quiet && !r.Created);
+        Assert.Equal(6, progress.Header.Revision);
+        Assert.Empty(progress.Events);
+        Assert.Equal(new[] { 2L, 3, 4, 5, 6 }, Events(all.Where(r => r.WatchId == busy)).Select(e => e.Revision));
+        Assert.True(kv.Machine.Watches.RequestProgress(busy)); // caught up: synced again
+        Assert.Equal(6, kv.Machine.Watches.Drain().Single().Header.Revision);
+    }
+
+    [Fact]
+    public void Watch_with_a_future_start_revision_receives_events_from_that_revision_on()
+    {
+        var kv = new KvReplica();
+        kv.Machine.Watches.Create(Watch("a", "\0", start: 4));
+        for (int i = 0; i < 5; i++)
+        {
+            kv.Apply(Put(i % 2 == 0 ? "a" : "b", "v"));
+        }
+        Assert.Equal(new[] { 4L, 5, 6 }, Events(kv.Machine.Watches.Drain()).Select(e => e.Revision));
+    }
+
+    [Fact]
+    public void A_full_queue_moves_only_its_watcher_to_history_while_the_others_stay_live()
+    {
+        var kv = new KvReplica(new KvStateMachine(null, null, new WatchOptions { PendingResponsesMax = 2 }));
+        long slow = kv.Machine.Watches.Create(Watch("a", "c"));
+        kv.Machine.Watches.Drain();
+        for (int i = 0; i < 4; i++)
+        {
+            kv.Apply(Put("a", i.ToString()));
+        }
+        Assert.Equal(1, kv.Machine.Watches.UnsyncedCount);
+        long fast = kv.Machine.Watches.Create(Watch("b"));
+        kv.Apply(Put("b", "1"));
+        var all = new List<WatchResponse>();
+        while (kv.Machine.Watches.OutboxCount > 0)
+        {
+            all.AddRange(kv.Machine.Watches.Drain(1));
+        }
+        Assert.Equal(0, kv.Machine.Watches.UnsyncedCount);
+        Assert.Equal(new[] { 2L, 3, 4, 5, 6 }, Events(all.Where(r => r.WatchId == slow)).Select(e => e.Revision));
+        Assert.Equal(new[] { 6L }, Events(all.Where(r => r.WatchId == fast)).Select(e => e.Revision));
+    }
+
+    [Fact]
+    public void Catch_up_through_a_long_filtered_history_reads_a_bounded_number_of_pages_per_round()
+    {
+        var kv = new KvReplica();
+        int puts = WatchHub.CatchUpPageEventsMax * WatchHub.CatchUpPagesPerRoundMax + 10;
+        for (int i = 0; i < puts; i++)
+        {
+            kv.Apply(Put("k", "v"));
+        }
+        kv.Apply(Delete("k"));
+        var request = Watch("k", start: 2);
+        request.Filters.Add(WatchCreateRequest.Types.FilterType.Noput);
+        kv.Machine.Watches.Create(request);
+        Assert.Equal(1, kv.Machine.Watches.UnsyncedCount); // one round read its page budget, all puts, nothing to send
+        Assert.Single(kv.Machine.Watches.Drain()); // "created"; the drain runs the next round
+        Assert.Equal(0, kv.Machine.Watches.UnsyncedCount);
+        Assert.Equal(new[] { (long)puts + 2 }, Events(kv.Machine.Watches.Drain()).Select(e => e.Revision));
+    }
 }

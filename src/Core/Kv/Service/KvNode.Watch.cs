@@ -42,10 +42,11 @@ public sealed partial class KvNode
         }
     }
 
-    /// <summary>Hands up to <see cref="KvServiceOptions.WatchFlushMax"/> queued watch responses to the sink.</summary>
+    /// <summary>Hands up to <see cref="KvServiceOptions.WatchFlushMax"/> queued watch responses to the sink; while a
+    /// watcher is catching up from history, also continues its catch-up (one bounded round per call).</summary>
     public void FlushWatches()
     {
-        if (StateMachine.Watches.OutboxCount == 0)
+        if (StateMachine.Watches.OutboxCount == 0 && StateMachine.Watches.UnsyncedCount == 0)
         {
             return;
         }
