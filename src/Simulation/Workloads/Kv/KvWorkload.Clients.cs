@@ -12,6 +12,10 @@ public sealed partial class KvWorkload
     {
         if (token == ClientRetryLoop.StartToken && c.Operation is null) { StartNext(c); return; }
         if (token == ClientRetryLoop.RetryToken) { Send(c); return; }
+        // A late answer to an attempt of an earlier operation can carry the id the client waits on now, when a
+        // reuser handed that id back to it (client 2's id taken by client 0, then by client 2 again): it is not
+        // this operation's outcome.
+        if (payload is (KvAttempt { } answered, KvReply) && !ReferenceEquals(answered.Operation, c.Operation)) return;
         if (!_loop.Claim(c, token)) return; // a late answer to an attempt already given up on
         if (payload is not (KvAttempt attempt, KvReply reply))
         {
