@@ -61,7 +61,9 @@ internal sealed partial class WatchHub
     }
 
     /// <summary>Queues history from the watcher's next revision up to the current one, as far as its
-    /// queue allows; cancels it when that history has been compacted away.</summary>
+    /// queue allows; cancels it when that history has been compacted away. As etcd's syncWatchers does,
+    /// one response carries a page of history (many revisions) and its header has the current revision;
+    /// the compact revision itself is still readable (etcd: minRev &lt; compactRev is compacted).</summary>
     private void CatchUp(Watcher watcher)
     {
         long current = _backend.CurrentRevision;
@@ -70,28 +72,35 @@ internal sealed partial class WatchHub
             watcher.Synced = true;
             return;
         }
-        if (watcher.NextRevision <= _backend.CompactRevision)
+        if (watcher.NextRevision < _backend.CompactRevision)
         {
             CancelCompacted(watcher);
             return;
         }
         // Catch-up reads the store one bounded page at a time; a full queue stops it until the watcher drains.
-        long from = watcher.NextRevision;
         while (true)
         {
-            IReadOnlyList<MvccChange> changes = _backend.Changes(watcher.Range, from, current, CatchUpPageEventsMax);
+            if (watcher.Pending >= _options.PendingResponsesMax)
+            {
+                return;
+            }
+            IReadOnlyList<MvccChange> changes = _backend.Changes(watcher.Range, watcher.NextRevision, current, CatchUpPageEventsMax);
+            var page = new List<Event>();
             foreach (var revision in changes.GroupBy(c => c.Revision))
             {
-                if (!TryQueue(watcher, revision.Key, revision.Select(c => c.Event)))
-                {
-                    return;
-                }
+                page.AddRange(SelectFor(watcher, revision.Key, revision.Select(c => c.Event)));
+            }
+            if (page.Count > 0)
+            {
+                var response = new WatchResponse { Header = new ResponseHeader { Revision = current }, WatchId = watcher.Id };
+                response.Events.AddRange(page);
+                Enqueue(watcher.Id, response);
             }
             if (changes.Count < CatchUpPageEventsMax)
             {
                 break;
             }
-            from = changes[^1].Revision + 1;
+            watcher.NextRevision = changes[^1].Revision + 1;
         }
         watcher.NextRevision = current + 1;
         watcher.Synced = true;
@@ -104,12 +113,7 @@ internal sealed partial class WatchHub
         {
             return false;
         }
-        List<Event> selected = watcher.Select(events);
-        selected.RemoveAll(_ => DropForCanary());
-        if (_bugs.WatchStreamStalls && revision > _bugs.WatchStallAfterRevision)
-        {
-            selected.Clear(); // canary: events past this revision are never delivered
-        }
+        List<Event> selected = SelectFor(watcher, revision, events);
         if (selected.Count > 0)
         {
             var response = new WatchResponse { Header = new ResponseHeader { Revision = revision }, WatchId = watcher.Id };
@@ -118,6 +122,18 @@ internal sealed partial class WatchHub
         }
         watcher.NextRevision = revision + 1;
         return true;
+    }
+
+    /// <summary>The watcher's share of one revision's events (canaries applied).</summary>
+    private List<Event> SelectFor(Watcher watcher, long revision, IEnumerable<Event> events)
+    {
+        List<Event> selected = watcher.Select(events);
+        selected.RemoveAll(_ => DropForCanary());
+        if (_bugs.WatchStreamStalls && revision > _bugs.WatchStallAfterRevision)
+        {
+            selected.Clear(); // canary: events past this revision are never delivered
+        }
+        return selected;
     }
 
     private bool DropForCanary()
