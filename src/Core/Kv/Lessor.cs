@@ -99,7 +99,7 @@ internal sealed class Lessor
         {
             Header = new ResponseHeader(),
             ID = lease.Id,
-            TTL = Math.Min(lease.TtlSeconds, Math.Max(0, RemainingMs(lease.Id)) / 1000), // the margins are the lessor's, not the client's
+            TTL = ClientRemainingSeconds(lease),
             GrantedTTL = lease.TtlSeconds,
         };
         if (request.Keys)
@@ -152,6 +152,14 @@ internal sealed class Lessor
     {
         long ttlMs = ttlSeconds * 1000;
         return ttlMs + (ttlMs * _options.ClockDriftMaxPpm / 1_000_000) + _options.ExpiryMarginMs;
+    }
+
+    /// <summary>What a client sees as remaining: the lessor's margins (drift, tick) taken off, whole seconds
+    /// truncated as etcd's int64(Remaining().Seconds()) does, so 59 a moment after a 60 s grant.</summary>
+    private long ClientRemainingSeconds(LeaseTable.Lease lease)
+    {
+        long marginsMs = LeaseSpanMs(lease.TtlSeconds) - (lease.TtlSeconds * 1000);
+        return Math.Clamp((RemainingMs(lease.Id) - marginsMs) / 1000, 0, lease.TtlSeconds);
     }
 
     private long RemainingMs(long id) => _expiryById.TryGetValue(id, out long expiry) ? expiry - ElapsedMs : 0;

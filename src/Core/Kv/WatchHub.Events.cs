@@ -102,7 +102,9 @@ internal sealed partial class WatchHub
 
     /// <summary>Queues history from an unsynced watcher's next revision up to the synced revision, as far as its
     /// queue allows, then moves it to the synced (or waiting) group; cancels it when that history has been
-    /// compacted away. The store is read one bounded page (<see cref="CatchUpPageEventsMax"/>) at a time.</summary>
+    /// compacted away (etcd: only a start below the compact revision is compacted). As etcd's syncWatchers does,
+    /// one response carries a page of history (many revisions) with the synced revision in its header. The store
+    /// is read one bounded page (<see cref="CatchUpPageEventsMax"/>) at a time.</summary>
     private void CatchUp(Watcher watcher)
     {
         Invariant.Holds(watcher.State == WatcherState.Unsynced, "only unsynced watchers catch up");
@@ -113,7 +115,7 @@ internal sealed partial class WatchHub
             Join(watcher);
             return;
         }
-        if (watcher.NextRevision <= _backend.CompactRevision)
+        if (watcher.NextRevision < _backend.CompactRevision)
         {
             CancelCompacted(watcher);
             return;
@@ -122,18 +124,22 @@ internal sealed partial class WatchHub
         long from = watcher.NextRevision;
         for (int page = 0; ; page++)
         {
-            if (page == CatchUpPagesPerRoundMax)
+            if (page == CatchUpPagesPerRoundMax || watcher.Pending >= _options.PendingResponsesMax)
             {
                 watcher.NextRevision = from; // the rest next round
                 return;
             }
             IReadOnlyList<MvccChange> changes = _backend.Changes(watcher.Range, from, target, CatchUpPageEventsMax);
+            var events = new List<Event>();
             foreach (var revision in changes.GroupBy(c => c.Revision))
             {
-                if (!TryQueue(watcher, revision.Key, revision.Select(c => c.Event)))
-                {
-                    return;
-                }
+                events.AddRange(SelectFor(watcher, revision.Key, revision.Select(c => c.Event)));
+            }
+            if (events.Count > 0)
+            {
+                var response = new WatchResponse { Header = new ResponseHeader { Revision = target }, WatchId = watcher.Id };
+                response.Events.AddRange(events);
+                Enqueue(watcher.Id, response);
             }
             if (changes.Count < CatchUpPageEventsMax)
             {
@@ -198,12 +204,7 @@ internal sealed partial class WatchHub
         {
             return false;
         }
-        List<Event> selected = watcher.Select(events);
-        selected.RemoveAll(_ => DropForCanary());
-        if (_bugs.WatchStreamStalls && revision > _bugs.WatchStallAfterRevision)
-        {
-            selected.Clear(); // canary: events past this revision are never delivered
-        }
+        List<Event> selected = SelectFor(watcher, revision, events);
         if (selected.Count > 0)
         {
             var response = new WatchResponse { Header = new ResponseHeader { Revision = revision }, WatchId = watcher.Id };
@@ -212,6 +213,18 @@ internal sealed partial class WatchHub
         }
         watcher.NextRevision = revision + 1;
         return true;
+    }
+
+    /// <summary>The watcher's share of one revision's events (canaries applied).</summary>
+    private List<Event> SelectFor(Watcher watcher, long revision, IEnumerable<Event> events)
+    {
+        List<Event> selected = watcher.Select(events);
+        selected.RemoveAll(_ => DropForCanary());
+        if (_bugs.WatchStreamStalls && revision > _bugs.WatchStallAfterRevision)
+        {
+            selected.Clear(); // canary: events past this revision are never delivered
+        }
+        return selected;
     }
 
     private bool DropForCanary()

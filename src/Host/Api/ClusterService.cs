@@ -11,7 +11,8 @@ internal sealed class ClusterService(NodeCalls calls) : Wire.Cluster.ClusterBase
 {
     public override Task<MemberListResponse> MemberList(MemberListRequest request, ServerCallContext context)
     {
-        var response = new MemberListResponse { Header = calls.Header() };
+        // etcd's ClusterServer header carries cluster id, member id and term, but no revision.
+        var response = new MemberListResponse { Header = calls.Stamp(null) };
         response.Members.AddRange(Members(calls));
         return Task.FromResult(response);
     }

@@ -64,7 +64,7 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
         {
             kv.WriteDelimitedTo(bytes);
         }
-        return new HashKVResponse { Header = calls.Header(), Hash = Crc32C.Compute(bytes.ToArray()), CompactRevision = compact, HashRevision = revision };
+        return new HashKVResponse { Header = calls.Header(), Hash = Crc32C.Compute(bytes.ToArray()), CompactRevision = compact > 0 ? compact : -1, HashRevision = revision }; // etcd: -1 until the first compaction
     }
 
     public override async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)

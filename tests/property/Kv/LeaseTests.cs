@@ -109,6 +109,20 @@ public sealed class LeaseTests
         Assert.Equal(id, _kv.Machine.ListLeases().Leases.Single().ID);
     }
 
+    /// <summary>etcd answers int64(Remaining().Seconds()): whole seconds truncated, the lessor's margins are not the
+    /// client's; so 4 once any time has passed on a 5 s lease, 0 (not negative) past its TTL.</summary>
+    [Fact]
+    public void Time_to_live_is_the_remaining_ttl_truncated_to_whole_seconds()
+    {
+        long id = _kv.Apply(Grant(5)).LeaseGrant.ID;
+        Lessor lessor = _kv.Machine.Lessor;
+        lessor.Promote(0);
+        lessor.Tick(100);
+        Assert.Equal(4, lessor.TimeToLive(new LeaseTimeToLiveRequest { ID = id }).TTL);
+        lessor.Tick(5_000);
+        Assert.Equal(0, lessor.TimeToLive(new LeaseTimeToLiveRequest { ID = id }).TTL);
+    }
+
     [Fact]
     public void Lease_attachments_survive_snapshot_restore()
     {

@@ -31,17 +31,48 @@ public sealed class WatchHubTests
     }
 
     [Fact]
-    public void Watch_starting_at_or_below_the_compact_revision_is_canceled_with_it()
+    public void Watch_starting_below_the_compact_revision_is_canceled_with_it()
+    {
+        var kv = new KvReplica();
+        kv.Apply(Put("a", "1"));
+        kv.Apply(Put("a", "2"));
+        kv.Apply(Compact(3));
+        kv.Machine.Watches.Create(Watch("a", start: 2));
+        WatchResponse last = kv.Machine.Watches.Drain()[^1];
+        Assert.True(last.Canceled);
+        Assert.Equal(3, last.CompactRevision);
+        Assert.Equal(0, kv.Machine.Watches.Count);
+    }
+
+    /// <summary>etcd keeps the compact revision itself readable: a watch from it gets the puts made at it.</summary>
+    [Fact]
+    public void Watch_starting_at_the_compact_revision_receives_its_events()
     {
         var kv = new KvReplica();
         kv.Apply(Put("a", "1"));
         kv.Apply(Put("a", "2"));
         kv.Apply(Compact(3));
         kv.Machine.Watches.Create(Watch("a", start: 3));
-        WatchResponse last = kv.Machine.Watches.Drain()[^1];
-        Assert.True(last.Canceled);
-        Assert.Equal(3, last.CompactRevision);
-        Assert.Equal(0, kv.Machine.Watches.Count);
+        IReadOnlyList<WatchResponse> responses = kv.Machine.Watches.Drain();
+        Assert.DoesNotContain(responses, r => r.Canceled);
+        Assert.Equal([(3L, "a", Event.Types.EventType.Put)], Events(responses));
+        Assert.Equal(1, kv.Machine.Watches.Count);
+    }
+
+    /// <summary>etcd's syncWatchers: history is sent in one response (not one per revision) whose header has the
+    /// current revision.</summary>
+    [Fact]
+    public void Catch_up_from_history_comes_in_one_response_with_the_current_revision()
+    {
+        var kv = new KvReplica();
+        kv.Apply(Put("a", "1"));
+        kv.Apply(Put("a", "2"));
+        kv.Apply(Put("b", "1"));
+        kv.Machine.Watches.Create(Watch("a", start: 2));
+        IReadOnlyList<WatchResponse> responses = kv.Machine.Watches.Drain();
+        WatchResponse history = responses.Single(r => r.Events.Count > 0);
+        Assert.Equal([2L, 3], history.Events.Select(e => e.Kv.ModRevision));
+        Assert.Equal(4, history.Header.Revision);
     }
 
     [Fact]

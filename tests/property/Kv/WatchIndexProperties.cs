@@ -81,7 +81,7 @@ public sealed class WatchIndexProperties
                 {
                     delivered[r.WatchId] = list = new List<(long, Event)>();
                 }
-                list.AddRange(r.Events.Select(e => (r.Header.Revision, e)));
+                list.AddRange(r.Events.Select(e => (e.Kv.ModRevision, e))); // a catch-up response pages many revisions
             }
         }
         foreach (Action action in actions)

@@ -178,8 +178,10 @@ public sealed partial class KvWorkload
             }
             return;
         }
-        foreach (Event e in response.Events) stream.Events.Add((response.Header.Revision, e));
-        if (response.Events.Count > 0) stream.NextRevision = response.Header.Revision + 1;
+        // A catch-up response spans many revisions and its header has the current one (etcd): each event's own
+        // revision is its kv's mod_revision, and the stream resumes after the last one (etcd's clientv3 does).
+        foreach (Event e in response.Events) stream.Events.Add((e.Kv.ModRevision, e));
+        if (response.Events.Count > 0) stream.NextRevision = response.Events[^1].Kv.ModRevision + 1;
     }
 
     /// <summary>Re-creates the stream on another node from the next revision the client expects.</summary>
