@@ -12,7 +12,13 @@ namespace Cairn.Simulation.Checking.Watch;
 public static class WatchChecker
 {
     /// <summary>Returns a description of the first stream that deviates, or null when all match.</summary>
-    public static string? Check(IEnumerable<WatchStream> streams, IReadOnlyList<(long Revision, Event Event)> committed)
+    /// <param name="streams">The watch streams.</param>
+    /// <param name="committed">The committed events.</param>
+    /// <param name="compactedAtMost">The highest revision a compaction may have reached. As in etcd, an event at or
+    /// below it may come without its prev_kv: the previous version was superseded by that event, so a compaction
+    /// at or past the event's revision removed it (etcd's watch server leaves prev_kv empty when its read of
+    /// revision − 1 fails as compacted).</param>
+    public static string? Check(IEnumerable<WatchStream> streams, IReadOnlyList<(long Revision, Event Event)> committed, long compactedAtMost = 0)
     {
         ArgumentNullException.ThrowIfNull(streams);
         ArgumentNullException.ThrowIfNull(committed);
@@ -23,13 +29,13 @@ public static class WatchChecker
                 if (stream.Events.Count > 0) return $"watch client {stream.Client} received events before its watch was created";
                 continue;
             }
-            string? problem = CheckStream(stream, committed);
+            string? problem = CheckStream(stream, committed, compactedAtMost);
             if (problem is not null) return $"watch client {stream.Client} (range {Show(stream.Key)}..{Show(stream.RangeEnd)}, from revision {stream.StartRevision}, {stream.Watchers} watchers): {problem}";
         }
         return null;
     }
 
-    private static string? CheckStream(WatchStream stream, IReadOnlyList<(long Revision, Event Event)> committed)
+    private static string? CheckStream(WatchStream stream, IReadOnlyList<(long Revision, Event Event)> committed, long compactedAtMost)
     {
         List<(long Revision, Event Event)> expected = Expected(stream, committed, long.MaxValue);
         for (int i = 0; i < stream.Events.Count; i++)
@@ -40,13 +46,21 @@ public static class WatchChecker
                 return $"event #{i} {Show(got)} at revision {revision} is beyond the {expected.Count} committed events of its range";
             }
             var (wantRevision, want) = expected[i];
-            if (revision != wantRevision || !got.Equals(want))
+            if (revision != wantRevision || !(got.Equals(want) || PrevCompacted(got, want, revision, compactedAtMost)))
             {
                 return $"event #{i} is {Show(got)} at revision {revision}, but the committed history has {Show(want)} at revision {wantRevision}"
                     + (revision > wantRevision ? " (a gap: an event was skipped)" : revision < wantRevision ? " (a duplicate or reordered event)" : " (wrong kv or prev_kv)");
             }
         }
         return null;
+    }
+
+    private static bool PrevCompacted(Event got, Event want, long revision, long compactedAtMost)
+    {
+        if (got.PrevKv is not null || want.PrevKv is null || revision > compactedAtMost) return false;
+        Event withoutPrev = want.Clone();
+        withoutPrev.PrevKv = null;
+        return got.Equals(withoutPrev);
     }
 
     /// <summary>Committed events of the stream's range at or above its start and at or below

@@ -57,10 +57,13 @@ public sealed partial class KvWorkload
         }
     }
 
+    /// <summary>The highest revision any client asked to compact (done or not): history at or below it may be gone.</summary>
+    private long _compactionRequestedMax;
+
     private void CheckWatches()
     {
         if (Reference.Truncated) return; // beyond ReferenceHistory.EventsMax: no complete reference to judge by
-        string? problem = WatchChecker.Check(WatchStreams, Reference.Events);
+        string? problem = WatchChecker.Check(WatchStreams, Reference.Events, _compactionRequestedMax);
         if (problem is null) return;
         _sections.Add(("Watch stream", problem));
         _world.Violations.Report("WatchStream", problem);

@@ -45,6 +45,7 @@ public sealed partial class KvWorkload
         KvOperation op = c.ClientId == 0 ? KvOperationDraw.RegisterSession() : _draw.Next(c);
         if (_largeValues) LargeValues.Pad(op.Request);
         c.Operation = op;
+        if (op.Request is Cairn.Core.Kv.Wire.CompactionRequest compaction) _compactionRequestedMax = Math.Max(_compactionRequestedMax, compaction.Revision);
         c.Attempts = 0;
         c.MaybeApplied = false;
         c.InvokedAt = _world.Now;
