@@ -16,6 +16,18 @@ internal static class ServerProgram
     /// <summary>gRPC framing allowance over --max-request-bytes (etcd's grpcOverheadBytes).</summary>
     public const int GrpcOverheadBytes = 512 * 1024;
 
+    /// <summary>Pool threads started at once before the pool's hill climbing (one thread per 500 ms) kicks in.</summary>
+    public const int ThreadPoolFloor = 32;
+
+    /// <summary>The default floor is one pool thread per core (2 here): a burst of gRPC calls, peer reads and
+    /// lane writes that briefly blocks them queues every other continuation behind thread injection, a
+    /// 50-500 ms stall on the replies. A higher floor lets the pool grow at once.</summary>
+    private static void RaiseThreadPoolFloor()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, ThreadPoolFloor), Math.Max(io, ThreadPoolFloor));
+    }
+
     public static async Task<int> Run(string[] args)
     {
         if (args.Contains("--help") || args.Contains("-h"))
@@ -43,6 +55,7 @@ internal static class ServerProgram
             await Console.Error.WriteLineAsync("cairn: " + e.Message).ConfigureAwait(false);
             return 1;
         }
+        RaiseThreadPoolFloor();
         WebApplication app;
         try
         {

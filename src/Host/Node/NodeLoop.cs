@@ -12,7 +12,12 @@ internal sealed class NodeLoop : IDisposable
     /// <summary>Most inputs queued for the loop; client requests beyond it are refused ("too many requests").</summary>
     public const int QueuedInputsMax = 65_536;
 
-    private readonly Channel<Action> _inputs = Channel.CreateBounded<Action>(new BoundedChannelOptions(QueuedInputsMax) { SingleReader = true });
+    /// <remarks>Synchronous continuations: a post wakes the blocked loop thread directly. Without them the
+    /// channel completes the loop's wait on the thread pool, so every wake-up of an idle loop waited for a
+    /// pool thread (milliseconds under load, tens of them when the pool is busy with gRPC and peer reads).
+    /// The only continuation is the loop's own blocking wait, so no foreign code runs on the poster.</remarks>
+    private readonly Channel<Action> _inputs = Channel.CreateBounded<Action>(
+        new BoundedChannelOptions(QueuedInputsMax) { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Thread _thread;
     /// <summary>Most inputs run in one batch: the node carries out one Ready (one disk write, one round of
     /// messages) for all of them, then <c>afterEach</c> runs. Bounded so a flood cannot starve watch flushes.</summary>

@@ -36,6 +36,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     private readonly SqliteConnection _connection;
     private readonly LogTables _tables;
     private readonly Thread _writer;
+    private readonly WalCheckpointer _checkpointer;
     private long _lastSubmittedId = long.MinValue;
     private bool _stopping;
     private string? _failure;
@@ -64,6 +65,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
         _onFailed = onFailed ?? throw new ArgumentNullException(nameof(onFailed));
         _connection = SqliteFiles.Open(path);
         _tables = new LogTables(_connection);
+        _checkpointer = new WalCheckpointer(path, _connection);
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "cairn-log-disk" };
         _writer.Start();
     }
@@ -121,6 +123,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
             Monitor.PulseAll(_gate);
         }
         _writer.Join();
+        _checkpointer.Dispose();
         _tables.Dispose();
         _connection.Dispose();
     }

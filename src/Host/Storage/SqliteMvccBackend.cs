@@ -29,15 +29,28 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = path;
         _connection = Open();
-        LoadMeta();
+        try
+        {
+            LoadMeta();
+        }
+        catch
+        {
+            Close();
+            throw;
+        }
     }
 
     private bool InMemory => _path == ":memory:";
 
+    private WalCheckpointer? _checkpointer;
+
+    /// <summary>Opens the database and, for a file, starts its background checkpointer (so the loop's batch
+    /// commits never carry a checkpoint).</summary>
     private SqliteConnection Open()
     {
         var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path);
         SqliteFiles.Execute(connection, MvccSchema.Create);
+        if (!InMemory) _checkpointer = new WalCheckpointer(_path, connection);
         return connection;
     }
 
@@ -137,8 +150,12 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         Close();
     }
 
+    /// <summary>Stops the checkpointer first, so this connection is the last one and closing it checkpoints
+    /// and removes the WAL (<see cref="InstallSnapshot"/> renames over the file afterwards).</summary>
     private void Close()
     {
+        _checkpointer?.Dispose();
+        _checkpointer = null;
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
         _connection.Dispose();
