@@ -115,7 +115,7 @@ public sealed partial class SimWorld
         var state = string.Join(", ", Nodes.Select(n =>
         {
             var r = n.Up ? n.Raft : null;
-            return r is null ? $"n{n.Id} down" : $"n{n.Id} {r.Role} t{r.Term} commit {r.CommitIndex} applied {r.AppliedIndex}";
+            return r is null ? $"n{n.Id} down" : $"n{n.Id} {r.Role} t{r.Term} commit {r.CommitIndex} applied {r.AppliedIndex} stable {r.StableIndex} last {r.LastIndex}";
         }));
         var lagging = leader is null ? [] : Nodes.Where(n => n.Up && n.Raft!.AppliedIndex != leader.CommitIndex).Select(n => n.Id).ToArray();
         var why = leader is null ? "no leader" : lagging.Length > 0 ? $"up nodes {string.Join(",", lagging)} have not applied the whole log" : "client operations still pending";
