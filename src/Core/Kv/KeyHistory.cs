@@ -45,7 +45,9 @@ internal sealed class KeyHistory
         return i < 0 ? null : _entries[i].Kv;
     }
 
-    /// <summary>Keeps the latest entry at or below <paramref name="revision"/> unless it is a tombstone.</summary>
+    /// <summary>Keeps the latest entry at or below <paramref name="revision"/> unless it is a tombstone older than
+    /// <paramref name="revision"/>. A tombstone at exactly the compact revision stays (etcd drops it): a watch may
+    /// start at the compact revision, and it must still see that delete.</summary>
     internal void Compact(long revision)
     {
         int i = IndexAt(revision);
@@ -53,7 +55,7 @@ internal sealed class KeyHistory
         {
             return;
         }
-        int drop = _entries[i].Kv is null ? i + 1 : i;
+        int drop = _entries[i].Kv is null && _entries[i].Main < revision ? i + 1 : i;
         _entries.RemoveRange(0, drop);
     }
 }

@@ -40,7 +40,7 @@ public sealed partial class SqliteMvccBackend
             throw new ArgumentOutOfRangeException(nameof(revision), $"compaction to {revision} outside ({CompactRevision}, {CurrentRevision}]");
         EnsureTransaction();
         Bind("""
-            DELETE FROM mvcc_revisions WHERE main <= $0 AND (kv IS NULL OR main <
+            DELETE FROM mvcc_revisions WHERE main <= $0 AND ((kv IS NULL AND main < $0) OR main <
                 (SELECT max(p.main) FROM mvcc_revisions p WHERE p.key = mvcc_revisions.key AND p.main <= $0))
             """, revision).ExecuteNonQuery();
         Bind("DELETE FROM mvcc_keys WHERE NOT EXISTS (SELECT 1 FROM mvcc_revisions r WHERE r.key = mvcc_keys.key)").ExecuteNonQuery();
@@ -91,7 +91,7 @@ public sealed partial class SqliteMvccBackend
             var values = new List<object?> { _compactingTo, keys[^1] };
             if (_compactedThrough is not null) values.Add(_compactedThrough);
             Bind($"""
-                DELETE FROM mvcc_revisions WHERE {lower}key <= $1 AND main <= $0 AND (kv IS NULL OR main <
+                DELETE FROM mvcc_revisions WHERE {lower}key <= $1 AND main <= $0 AND ((kv IS NULL AND main < $0) OR main <
                     (SELECT max(p.main) FROM mvcc_revisions p WHERE p.key = mvcc_revisions.key AND p.main <= $0))
                 """, values.ToArray()).ExecuteNonQuery();
             var emptied = $"DELETE FROM mvcc_keys WHERE {(_compactedThrough is null ? "" : "key > $1 AND ")}key <= $0 AND NOT EXISTS (SELECT 1 FROM mvcc_revisions r WHERE r.key = mvcc_keys.key)";
