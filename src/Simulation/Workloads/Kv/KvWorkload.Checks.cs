@@ -39,10 +39,17 @@ public sealed partial class KvWorkload
         timeline.Counterexample.AddRange(CounterexampleMarks.From(Linearizability));
     }
 
-    /// <summary>Only linearizable operations are in the history; unknown outcomes are open-ended.</summary>
+    private readonly AppliedOutcomes _outcomes = new();
+
+    /// <summary>Feeds each replica's applies to <see cref="AppliedOutcomes"/>.</summary>
+    internal void OnReplicaApplied(ulong index, ReadOnlySpan<byte> command, byte[] reply) =>
+        _outcomes.OnApplied(index, command, reply, _world.Now);
+
+    /// <summary>Only linearizable operations are in the history; unknown outcomes are resolved from what the
+    /// replicas applied (<see cref="AppliedOutcomes"/>), and those that stay unknown are open-ended.</summary>
     private void CheckLinearizability()
     {
-        Linearizability = KvLinearizabilityChecker.Check(_history.ToOperations());
+        Linearizability = KvLinearizabilityChecker.Check(_outcomes.Resolve(_history.ToOperations()));
         if (Linearizability.Ok) return;
         string text = Linearizability.Explain();
         _sections.Add(("Linearizability counterexample", text));

@@ -100,6 +100,7 @@ public sealed partial class KvWorkload
         if (c.Operation!.History is not null && c.MaybeApplied)
         {
             _history.Info(c.Process, _world.Now);
+            _outcomes.OnGivenUp(c.Process, c.Stamp);
             c.Process = _nextProcess++;
             UnknownOutcomes++;
         }

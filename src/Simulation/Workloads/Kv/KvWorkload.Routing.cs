@@ -103,6 +103,7 @@ public sealed partial class KvWorkload
     {
         ("sessionsEnded", SessionsEnded), ("requestIdsReused", RequestIdsReused), ("reusedIdRefusals", ReusedIdRefusals),
         ("compactions", Compactions), ("unknownOutcomes", UnknownOutcomes),
+        ("resolvedApplied", _outcomes.ResolvedApplied), ("resolvedNotApplied", _outcomes.ResolvedNotApplied),
         ("lateWatchEvents", _watchers.Skip(WatchClients).Sum(w => (long)w.Stream.Events.Count)),
     }.Where(p => p.Count > 0).Select(p => $"{p.Name}={p.Count}"));
 

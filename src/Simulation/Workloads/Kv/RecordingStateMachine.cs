@@ -31,6 +31,7 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, KvWorkload wor
         }
         workload.LeaseOracle?.OnApplied(Node, index, command, Inner);
         workload.Reference.OnApplied(index, command, reply);
+        workload.OnReplicaApplied(index, command, reply);
         return reply;
     }
 
