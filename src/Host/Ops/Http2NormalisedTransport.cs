@@ -74,9 +74,9 @@ internal sealed partial class Http2NormalisedTransport : IDuplexPipe
         {
             LogRefused(_logger, connectionId, refused.Message);
         }
-        catch (Exception error) when (error is IOException or ConnectionResetException or ConnectionAbortedException or InvalidOperationException)
+        catch (Exception error)
         {
-            transportError = error; // Kestrel sees the transport's own error, as without the normaliser
+            transportError = error; // a reset or abort of the client's transport: Kestrel sees it as it would without the normaliser
         }
         finally
         {

@@ -84,6 +84,24 @@ public sealed class HpackDecoderTests
     }
 
     [Fact]
+    public void Random_and_mutated_blocks_decode_or_are_refused_never_anything_else()
+    {
+        var random = new Random(7541);
+        byte[][] valid = [.. HuffmanResponses.Concat(PlainResponses).Select(Hex)];
+        for (int i = 0; i < 20_000; i++)
+        {
+            byte[] block = i % 2 == 0 ? RandomBytes(random) : Mutated(random, valid[random.Next(valid.Length)]);
+            try
+            {
+                new HpackDecoder(4096).Decode(block);
+            }
+            catch (HeaderBlockRefusedException)
+            {
+            }
+        }
+    }
+
+    [Fact]
     public void The_huffman_table_is_the_canonical_complete_code_of_rfc_7541()
     {
         // Kraft: a complete prefix code sums to exactly one (in units of 2^-30, the longest code).
@@ -112,6 +130,20 @@ public sealed class HpackDecoderTests
         "4883 640e ffc1 c0bf",
         "88c1 6196 d07a be94 1054 d444 a820 0595 040b 8166 e084 a62d 1bff c05a 839b d9ab 77ad 94e7 821d d7f2 e6c7 b335 dfdf cd5b 3960 d5af 2708 7f36 72c1 ab27 0fb5 291f 9587 3160 65c0 03ed 4ee5 b106 3d50 07",
     ];
+
+    private static byte[] RandomBytes(Random random)
+    {
+        byte[] block = new byte[random.Next(1, 64)];
+        random.NextBytes(block);
+        return block;
+    }
+
+    private static byte[] Mutated(Random random, byte[] block)
+    {
+        byte[] copy = [.. block];
+        copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
+        return random.Next(2) == 0 ? copy : copy[..random.Next(copy.Length)];
+    }
 
     internal static byte[] Hex(string hex) => Convert.FromHexString(hex.Replace(" ", "", StringComparison.Ordinal));
 
