@@ -60,9 +60,9 @@ internal sealed class Http2HeaderNormaliser
     {
         Stage.Preface => ReadPreface(ref reader, output),
         Stage.FrameHeader => ReadFrameHeader(ref reader, output),
-        Stage.VerbatimPayload => CopyPayload(ref reader, output),
         Stage.HeaderPayload => ReadHeaderPayload(ref reader, output),
-        _ => CopyPayload(ref reader, output),
+        Stage.VerbatimPayload or Stage.Verbatim => CopyPayload(ref reader, output),
+        _ => throw new System.Diagnostics.UnreachableException(),
     };
 
     private bool ReadPreface(ref SequenceReader<byte> reader, IBufferWriter<byte> output)
@@ -94,7 +94,7 @@ internal sealed class Http2HeaderNormaliser
         reader.Advance(octets.Length);
         _frame = Http2FrameHeader.Read(octets);
         bool headerFrame = _frame.Type is Http2FrameHeader.HeadersType or Http2FrameHeader.ContinuationType;
-        CheckFrameOrder(headerFrame);
+        CheckFrame(headerFrame);
         if (headerFrame)
         {
             _stage = Stage.HeaderPayload;
@@ -106,7 +106,7 @@ internal sealed class Http2HeaderNormaliser
         return true;
     }
 
-    private void CheckFrameOrder(bool headerFrame)
+    private void CheckFrame(bool headerFrame)
     {
         if (_blockStart is { } start && (_frame.Type != Http2FrameHeader.ContinuationType || _frame.StreamId != start.StreamId))
         {
