@@ -11,7 +11,7 @@ namespace Cairn.Host.Ops;
 /// etcd's field names, bytes as base64 and 64-bit integers as strings. Errors answer
 /// <c>{"error": msg, "code": grpc code, "message": msg}</c> with the HTTP status grpc-gateway maps the code to.
 /// </summary>
-internal static class JsonGateway
+internal static partial class JsonGateway
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
@@ -37,6 +37,7 @@ internal static class JsonGateway
         Unary<DefragmentRequest>(app, "/v3/maintenance/defragment", (s, r) => s.Get<MaintenanceService>().Defragment(r, null!));
         Unary<AuthStatusRequest>(app, "/v3/auth/status", (s, r) => s.Get<AuthService>().AuthStatus(r, null!));
         app.MapPost("/v3/watch", Watch);
+        app.MapPost("/v3/lease/keepalive", LeaseKeepAlive);
     }
 
     /// <summary>grpc-gateway's server stream for /v3/watch: the body is one WatchRequest (a create), and every
@@ -49,7 +50,7 @@ internal static class JsonGateway
             using var reader = new StreamReader(http.Request.Body);
             request = Parser.Parse<WatchRequest>(await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false));
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
         {
             await Error(StatusCode.InvalidArgument, e.Message).ExecuteAsync(http).ConfigureAwait(false);
             return;
@@ -101,7 +102,7 @@ internal static class JsonGateway
                 string body = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
                 request = body.Trim().Length == 0 ? new TRequest() : Parser.Parse<TRequest>(body);
             }
-            catch (InvalidProtocolBufferException e)
+            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
             {
                 return Error(StatusCode.InvalidArgument, e.Message);
             }
