@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Cairn.Host.Node;
@@ -47,6 +48,9 @@ internal sealed class NodeLoop : IDisposable
         _beginBatch = beginBatch;
         _thread.Start();
     }
+
+    /// <summary>Told the seconds of every batch, after-batch work included (set before <see cref="Start"/>).</summary>
+    public Action<double>? BatchTimed { get; set; }
 
     /// <summary>Queues an input unless the queue is full (client requests, peer frames: both may be refused or lost).</summary>
     public bool TryPost(Action input) => _inputs.Writer.TryWrite(input);
@@ -125,6 +129,7 @@ internal sealed class NodeLoop : IDisposable
     private int RunBatch(ChannelReader<Action> reader)
     {
         int count = 0;
+        long start = Stopwatch.GetTimestamp();
         using (_beginBatch?.Invoke())
         {
             while (count < InputsPerBatchMax && reader.TryRead(out Action? input))
@@ -134,6 +139,7 @@ internal sealed class NodeLoop : IDisposable
             }
         }
         _afterEach?.Invoke();
+        BatchTimed?.Invoke(Stopwatch.GetElapsedTime(start).TotalSeconds);
         return count;
     }
 }

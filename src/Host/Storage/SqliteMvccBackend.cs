@@ -32,6 +32,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         try
         {
             LoadMeta();
+            StartCheckpointer();
         }
         catch
         {
@@ -44,14 +45,20 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
 
     private WalCheckpointer? _checkpointer;
 
-    /// <summary>Opens the database and, for a file, starts its background checkpointer (so the loop's batch
-    /// commits never carry a checkpoint).</summary>
+    /// <summary>Opens the database; a file with <c>synchronous=NORMAL</c>: a COMMIT writes the WAL without an
+    /// fsync, and the background checkpointer syncs (<see cref="DurableAppliedIndex"/>).</summary>
     private SqliteConnection Open()
     {
-        var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path);
+        var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path, syncEachCommit: false);
         SqliteFiles.Execute(connection, MvccSchema.Create);
-        if (!InMemory) _checkpointer = new WalCheckpointer(_path, connection);
         return connection;
+    }
+
+    /// <summary>For a file, starts the background checkpointer (so the loop's batch commits never carry a
+    /// checkpoint or an fsync); it syncs what was loaded at once, then each round the last commit.</summary>
+    private void StartCheckpointer()
+    {
+        if (!InMemory) _checkpointer = new WalCheckpointer(_path, _connection, AppliedIndex);
     }
 
     private void LoadMeta()
@@ -72,6 +79,19 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
 
     /// <summary>The Raft index the stored data covers: written in the same transaction as the data.</summary>
     public ulong AppliedIndex { get; private set; }
+
+    /// <summary>
+    /// The applied index of the last commit known to be on stable storage. A file commits its batches without
+    /// an fsync (<c>synchronous=NORMAL</c>): a crash of the process loses nothing committed, but a power loss may
+    /// take the store back to an older commit, never past this one; the background checkpointer syncs the files
+    /// and then advances it (readable from any thread). In memory (the simulator) it is <see cref="AppliedIndex"/>:
+    /// a simulated crash discards only what was not committed.
+    /// </summary>
+    public ulong DurableAppliedIndex => _checkpointer is { } checkpointer ? checkpointer.DurableAppliedIndex : AppliedIndex;
+
+    /// <summary>Syncs every commit so far on the caller's thread and advances <see cref="DurableAppliedIndex"/>
+    /// (what the background thread does each round; for tests and a clean close).</summary>
+    internal void SyncCommitted() => _checkpointer?.SyncCommitted();
 
     /// <inheritdoc />
     /// <remarks>Always true, also for <c>":memory:"</c>: the simulator keeps such a store across a simulated
@@ -129,6 +149,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         WriteMeta(MvccSchema.AppliedIndex, (long)appliedIndex);
         CommitTransaction();
         AppliedIndex = appliedIndex;
+        _checkpointer?.Committed(appliedIndex);
     }
 
     /// <summary>Size of the database in bytes (its pages times the page size, free pages included), for the
