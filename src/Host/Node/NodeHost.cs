@@ -46,8 +46,8 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         _timing = new TimedLogDisk(metrics.WalWrite.Observe);
         _disk = new SqliteLogDisk(Path.Combine(settings.MemberDir, LogFileName),
             _timing.Durable,
-            (id, reason) => Loop.Post(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)),
-            lastId => Loop.Post(() => Kv!.Runtime.OnDiskWritesDurableThrough(lastId)));
+            (id, reason) => Loop.PostRaft(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)),
+            lastId => Loop.PostRaft(() => Kv!.Runtime.OnDiskWritesDurableThrough(lastId)));
         _disk.CommitTimed = t => metrics.ObserveLogCommit(t.QueueWaitSeconds, t.ExecuteSeconds, t.CommitSeconds, t.Writes);
         Peers = new PeerTransport(settings, Loop, log);
         var raft = new RaftOptions
@@ -180,7 +180,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
     private void PostTick()
     {
         long postedAt = Stopwatch.GetTimestamp();
-        Loop.TryPost(() =>
+        Loop.TryPostRaft(() =>
         {
             Metrics.TickDelay.Observe(Stopwatch.GetElapsedTime(postedAt).TotalSeconds);
             Tick();

@@ -16,6 +16,11 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     /// <summary>Rows read per query when paging a range or an export; a page of a LIST costs O(page).</summary>
     public const int RangePageRowsMax = 256;
 
+    /// <summary>SQLite page cache of a file store, in KiB (SQLite's default is 2 MiB): an apply batch of a few
+    /// hundred puts with scattered keys dirties more pages than that, and SQLite then spills them to the WAL
+    /// mid-batch and writes them again at the commit.</summary>
+    public const int CacheKiB = 32 * 1024;
+
     private readonly string _path;
     private SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -51,6 +56,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     {
         var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path, syncEachCommit: false);
         SqliteFiles.Execute(connection, MvccSchema.Create);
+        if (!InMemory) SqliteFiles.Execute(connection, $"PRAGMA cache_size=-{CacheKiB}");
         return connection;
     }
 
