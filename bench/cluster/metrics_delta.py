@@ -5,7 +5,7 @@ import re, sys
 from collections import defaultdict
 
 NAMES = re.compile(r'^(etcd_disk_wal_fsync_duration_seconds|etcd_disk_backend_commit_duration_seconds|cairn_disk_wal_\w+|'
-                   r'cairn_node_loop_\w+|etcd_server_leader_changes_seen_total|cairn_threadpool_\w+)')
+                   r'cairn_node_loop_\w+|cairn_gc_\w+|etcd_server_leader_changes_seen_total|cairn_threadpool_\w+)')
 
 def parse(path):
     rows = {}
@@ -33,5 +33,7 @@ for name in sorted(hist):
 for k in sorted(delta):
     if k.startswith('cairn_node_loop_seconds_total') or k.startswith('etcd_server_leader_changes'):
         print('  %-48s +%.2f' % (k, delta[k]))
-    elif k.startswith('cairn_threadpool'):
+    elif k.startswith('cairn_gc_'):
+        print('  %-48s +%.2f' % (k, delta[k]))
+    elif k.startswith('cairn_threadpool') or k.startswith('cairn_node_loop_queued'):
         print('  %-48s %g' % (k, after[k]))

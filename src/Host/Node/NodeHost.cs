@@ -77,7 +77,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         {
             commitSeconds.Inc(seconds);
             metrics.BackendCommit.Observe(seconds);
-        });
+        }, metrics.LoopSeconds.WithLabels("snapshot").Inc);
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
             Peers, _timing.Wrap(_disk), timedStateMachine, sink), stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
@@ -189,7 +189,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
 
     private void Tick()
     {
-        Metrics.SampleThreadPool();
+        Metrics.SampleRuntime(Loop.RaftInputsQueued, Loop.ClientInputsQueued);
         long now = _clock.NowMs;
         Kv.Tick(now);
         SampleStoreSize();

@@ -60,6 +60,12 @@ internal sealed class NodeLoop : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Raft inputs waiting (readable from any thread).</summary>
+    public int RaftInputsQueued => Volatile.Read(ref _raftInputsQueued);
+
+    /// <summary>Client inputs (and wake-ups) waiting (readable from any thread).</summary>
+    public int ClientInputsQueued => _inputs.Reader.Count;
+
     /// <summary>Told the seconds of every batch, after-batch work included (set before <see cref="Start"/>).</summary>
     public Action<double>? BatchTimed { get; set; }
 

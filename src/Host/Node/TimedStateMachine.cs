@@ -4,9 +4,9 @@ using Cairn.Core.StateMachine;
 namespace Cairn.Host.Node;
 
 /// <summary>The runtime's view of the KV state machine with the loop's time in it measured: applying entries
-/// and committing the store's apply batch (<c>cairn_node_loop_seconds_total</c>). Decides nothing; every
+/// committing the store's apply batch and taking snapshots (<c>cairn_node_loop_seconds_total</c>). Decides nothing; every
 /// member passes straight through.</summary>
-internal sealed class TimedStateMachine(IStateMachine inner, Action<double> applied, Action<double> persisted) : IStateMachine
+internal sealed class TimedStateMachine(IStateMachine inner, Action<double> applied, Action<double> persisted, Action<double> snapshotted) : IStateMachine
 {
     public ulong AppliedIndex => inner.AppliedIndex;
 
@@ -31,7 +31,13 @@ internal sealed class TimedStateMachine(IStateMachine inner, Action<double> appl
         persisted(Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
-    public byte[] TakeSnapshot() => inner.TakeSnapshot();
+    public byte[] TakeSnapshot()
+    {
+        long start = Stopwatch.GetTimestamp();
+        byte[] snapshot = inner.TakeSnapshot();
+        snapshotted(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        return snapshot;
+    }
 
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot) => inner.RestoreSnapshot(snapshot);
 }

@@ -95,11 +95,27 @@ internal sealed class HostMetrics
         _term.Set(raft.Term);
     }
 
-    /// <summary>Samples the thread pool (on a tick).</summary>
-    public void SampleThreadPool()
+    /// <summary>Time the runtime paused every thread for garbage collection.</summary>
+    public Gauge GcPause { get; } = Metrics.CreateGauge("cairn_gc_pause_seconds_total", "Total time the .NET runtime paused all threads for GC (cairn).");
+
+    /// <summary>Garbage collections so far, by generation.</summary>
+    public Gauge GcCollections { get; } = Metrics.CreateGauge("cairn_gc_collections_total", "Garbage collections so far, by generation (cairn).",
+        new GaugeConfiguration { LabelNames = ["generation"] });
+
+    /// <summary>Inputs waiting for the node loop, by queue (<c>raft</c>: ticks, frames, disk completions; <c>client</c>).</summary>
+    public Gauge LoopQueued { get; } = Metrics.CreateGauge("cairn_node_loop_queued_inputs", "Inputs waiting for the node loop, by queue (cairn).",
+        new GaugeConfiguration { LabelNames = ["queue"] });
+
+    /// <summary>Samples the thread pool, GC pauses and the loop's queues (on a tick).</summary>
+    public void SampleRuntime(int raftQueued, int clientQueued)
     {
         ThreadPoolQueued.Set(ThreadPool.PendingWorkItemCount);
         ThreadPoolThreads.Set(ThreadPool.ThreadCount);
+        GcPause.Set(GC.GetTotalPauseDuration().TotalSeconds);
+        for (int generation = 0; generation <= 2; generation++)
+            GcCollections.WithLabels(generation.ToString(System.Globalization.CultureInfo.InvariantCulture)).Set(GC.CollectionCount(generation));
+        LoopQueued.WithLabels("raft").Set(raftQueued);
+        LoopQueued.WithLabels("client").Set(clientQueued);
     }
 
     /// <summary>The KV store's sizes, as Maintenance.Status reports them (dbSize, dbSizeInUse).</summary>
