@@ -27,7 +27,7 @@ internal static class SnapshotCommand
                 $"{result.Revisions} revisions, revision {result.CurrentRevision}, compacted at {result.CompactRevision}, {result.Leases} leases, Raft log from index {result.AppliedIndex}");
             return 0;
         }
-        catch (Exception e) when (e is FlagException or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FlagException or InvalidDataException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             Console.Error.WriteLine("cairn: snapshot restore: " + e.Message);
             return 1;
