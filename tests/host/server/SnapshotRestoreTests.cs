@@ -28,16 +28,19 @@ public sealed class SnapshotRestoreTests
         Etcdctl.Ok(e, "compaction", "3");
         Etcdctl.Ok(e, "put", "s/a", "3");
         Etcdctl.Ok(e, "put", "s/b", "1");
+        Etcdctl.Result big = Etcdctl.RunWithInput(e, Convert.ToBase64String(RandomNumberGenerator.GetBytes(100_000)), TimeSpan.FromSeconds(30), "put", "s/big");
+        Assert.True(big.ExitCode == 0, big.All);
         string lease = Etcdctl.Ok(e, "lease", "grant", "600").Split(' ')[1];
         Etcdctl.Ok(e, "put", "s/l", "v", "--lease=" + lease);
         string file = Path.Combine(cluster.Root, "cairn.snapshot");
         Etcdctl.Ok(e, "snapshot", "save", file);
         using (JsonDocument status = JsonDocument.Parse(Etcdctl.Ok(e, "snapshot", "status", file, "-w", "json")))
         {
-            // Revisions 8 (s/l) back to the compaction's 3: s/a@3, s/c@4, s/c@5 (tombstone), s/a@6, s/b@7, s/l@8;
-            // plus meta (consistent_index, two compaction marks), one lease, one member, clusterVersion and two auth keys.
-            Assert.Equal(8, status.RootElement.GetProperty("revision").GetInt64());
-            Assert.Equal(14, status.RootElement.GetProperty("totalKey").GetInt64());
+            // Revisions 9 (s/l) back to the compaction's 3: s/a@3, s/c@4, s/c@5 (tombstone), s/a@6, s/b@7, s/big@8
+            // (on overflow pages), s/l@9; plus meta (consistent_index, two compaction marks), one lease, one member,
+            // clusterVersion and two auth keys. etcdctl's status also runs bbolt's consistency check on the file.
+            Assert.Equal(9, status.RootElement.GetProperty("revision").GetInt64());
+            Assert.Equal(15, status.RootElement.GetProperty("totalKey").GetInt64());
         }
         string before = Kvs(e);
 
@@ -46,7 +49,7 @@ public sealed class SnapshotRestoreTests
         var (code, output) = RunCairn("snapshot", "restore", file, "--data-dir", restored.DataDir, "--name", "r1", "--initial-cluster", restored.InitialCluster,
             "--initial-cluster-token", restored.Token, "--initial-advertise-peer-urls", $"http://127.0.0.1:{peer}");
         Assert.True(code == 0, output);
-        Assert.Contains("6 revisions, revision 8, compacted at 3, 1 leases", output);
+        Assert.Contains("7 revisions, revision 9, compacted at 3, 1 leases", output);
         using (restored)
         {
             restored.Start();
@@ -55,9 +58,35 @@ public sealed class SnapshotRestoreTests
             Assert.Contains(lease, Etcdctl.Ok(restored.Endpoint, "lease", "list"));
             Assert.Contains("required revision has been compacted", Etcdctl.Run(restored.Endpoint, "get", "s/a", "--rev=2").All);
             Assert.Equal("s/a\n2\n", Etcdctl.Ok(restored.Endpoint, "get", "s/a", "--rev=3"));
-            Assert.Contains("\"revision\":9", Etcdctl.Ok(restored.Endpoint, "put", "s/new", "1", "-w", "json"));
+            Assert.Contains("\"revision\":10", Etcdctl.Ok(restored.Endpoint, "put", "s/new", "1", "-w", "json"));
         }
         if (EtcdProcess.Available) await EtcdServes(file, before, cluster.Root);
+    }
+
+    [Fact]
+    public async Task Every_member_of_a_new_three_member_cluster_restores_from_one_snapshot()
+    {
+        using var source = new CairnCluster(1);
+        await source.Start();
+        for (int i = 0; i < 20; i++) Etcdctl.Ok(source.Endpoints, "put", $"t/{i % 7}", $"v{i}");
+        string file = Path.Combine(source.Root, "three.snapshot");
+        Etcdctl.Ok(source.Endpoints, "snapshot", "save", file);
+        string expected = Kvs(source.Endpoints);
+        using var restored = new CairnCluster(3, "three-token");
+        foreach (CairnProcess m in restored.Members)
+        {
+            var (code, output) = RunCairn("snapshot", "restore", file, "--name", m.Name, "--data-dir", m.DataDir, "--initial-cluster", m.InitialCluster,
+                "--initial-cluster-token", m.Token, "--initial-advertise-peer-urls", $"http://127.0.0.1:{m.PeerPort}");
+            Assert.True(code == 0, output);
+        }
+        await restored.Start();
+        Assert.Contains("\"revision\":22", Etcdctl.Ok(restored.Members[0].Endpoint, "put", "t/new", "1", "-w", "json"));
+        foreach (CairnProcess m in restored.Members)
+        {
+            Assert.Equal("t/new\n1\n", Etcdctl.Ok(m.Endpoint, "get", "t/new"));
+            using JsonDocument json = JsonDocument.Parse(Etcdctl.Ok(m.Endpoint, "get", "t/", "--prefix", "--rev=21", "-w", "json"));
+            Assert.Equal(expected, json.RootElement.GetProperty("kvs").GetRawText());
+        }
     }
 
     /// <summary><c>etcdctl snapshot restore</c> of a cairn snapshot; etcd started on it serves the same keys.</summary>
