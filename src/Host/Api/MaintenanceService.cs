@@ -30,7 +30,7 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
                 Leader = raft.Leader,
                 RaftIndex = raft.CommitIndex,
                 RaftTerm = raft.Term,
-                RaftAppliedIndex = node.Kv.StateMachine.AppliedIndex,
+                RaftAppliedIndex = Math.Max(raft.AppliedIndex, node.Kv.StateMachine.AppliedIndex), // etcd: every applied entry, empty and conf entries too
                 DbSize = node.StoreSizeBytes,
                 DbSizeInUse = node.StoreSizeInUseBytes,
             };
