@@ -90,7 +90,27 @@ public sealed partial class SqliteMvccBackend
     {
         if (_inTransaction) throw new InvalidOperationException("defragmentation needs the apply batch committed first");
         SqliteFiles.Execute(_connection, "VACUUM");
-        if (!InMemory) SqliteFiles.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE)");
+        if (!InMemory) CheckpointTruncate();
+    }
+
+    /// <summary>Most attempts to checkpoint the whole WAL after a VACUUM (the background checkpointer's own
+    /// checkpoint can hold the lock for a moment; a busy attempt leaves the old pages in the file).</summary>
+    private const int TruncateAttemptsMax = 200;
+
+    /// <summary>Copies the WAL back into the database file, shrinking the file to the vacuumed size, and empties
+    /// the WAL; retried while another connection's checkpoint is running (SQLite answers busy = 1).</summary>
+    private void CheckpointTruncate()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            bool busy = reader.Read() && reader.GetInt64(0) != 0;
+            if (!busy) return;
+            if (attempt == TruncateAttemptsMax) throw new IOException($"defragmentation: the WAL could not be checkpointed after {TruncateAttemptsMax} attempts (another connection kept it busy)");
+            Thread.Sleep(10);
+        }
     }
 
     /// <summary>Every stored session, by client id.</summary>
