@@ -75,13 +75,10 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
     }
 
     /// <summary>etcd Alarm: get, activate and deactivate go through the log (the Core's replicated alarms), so
-    /// every member reports the same alarms. Activate without a member id raises this member's.</summary>
+    /// every member reports the same alarms. The member id is taken as given, 0 included, as etcd's alarm store
+    /// does (python-etcd3's create_alarm() raises member 0's alarm and lists it as such).</summary>
     public override async Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context)
     {
-        if (request.Action == AlarmRequest.Types.AlarmAction.Activate && request.MemberID == 0)
-        {
-            request.MemberID = calls.Node.Settings.MemberId;
-        }
         KvResult result = await calls.Call(request, (kv, id) => kv.Alarm(id, request), context).ConfigureAwait(false);
         result.Alarm.Header = calls.Stamp(result.Alarm.Header);
         return result.Alarm;
