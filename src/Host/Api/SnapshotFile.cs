@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Cairn.Core.Kv;
 using Cairn.Core.Kv.Wire;
 using Google.Protobuf;
 
@@ -70,7 +71,7 @@ internal static class SnapshotFile
             {
                 bool tombstone = revision.Kv is null;
                 byte[] value = (revision.Kv ?? new KeyValue { Key = key.Key }).ToByteArray();
-                revisions.Add((revision.Main, revision.Sub, new BoltItem(RevisionKey(revision.Main, revision.Sub, tombstone), value)));
+                revisions.Add((revision.Main, revision.Sub, new BoltItem(RevisionKeys.Of(revision.Main, revision.Sub, tombstone), value)));
             }
         }
         return revisions.OrderBy(r => r.Main).ThenBy(r => r.Sub).Select(r => r.Item).ToList();
@@ -81,7 +82,7 @@ internal static class SnapshotFile
         var items = new List<BoltItem> { new(Encoding.ASCII.GetBytes("consistent_index"), BigEndian((long)snapshot.AppliedIndex)) };
         if (snapshot.CompactRevision > 0)
         {
-            byte[] compacted = RevisionKey(snapshot.CompactRevision, 0, tombstone: false);
+            byte[] compacted = RevisionKeys.Of(snapshot.CompactRevision, 0, tombstone: false);
             items.Add(new BoltItem(Encoding.ASCII.GetBytes("finishedCompactRev"), compacted));
             items.Add(new BoltItem(Encoding.ASCII.GetBytes("scheduledCompactRev"), compacted));
         }
@@ -96,18 +97,6 @@ internal static class SnapshotFile
             pieces.Add(new BoltItem(BigEndian(index), state.AsSpan(offset, Math.Min(PieceBytes, state.Length - offset)).ToArray()));
         }
         return pieces;
-    }
-
-    /// <summary>etcd's revision key: 8-byte big-endian main revision, '_', 8-byte big-endian sub revision, and
-    /// a trailing 't' for a tombstone.</summary>
-    private static byte[] RevisionKey(long main, int sub, bool tombstone)
-    {
-        byte[] key = new byte[tombstone ? 18 : 17];
-        BinaryPrimitives.WriteInt64BigEndian(key, main);
-        key[8] = (byte)'_';
-        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(9), sub);
-        if (tombstone) key[17] = (byte)'t';
-        return key;
     }
 
     private static byte[] BigEndian(long value)
