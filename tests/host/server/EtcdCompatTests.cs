@@ -57,6 +57,33 @@ public sealed class EtcdCompatTests(SingleMemberFixture server) : IClassFixture<
         long rev = Revision(Etcdctl.Ok(E, "put", "hk/k", "1", "-w", "json"));
         Etcdctl.Ok(E, "compaction", rev.ToString(CultureInfo.InvariantCulture));
         Assert.Equal(rev, Compacted());
+        // etcd refuses HashKV at the compact revision itself (Range there still works)
+        Assert.Contains("required revision has been compacted", Etcdctl.Run(E, "endpoint", "hashkv", "--rev=" + rev).All);
+    }
+
+    /// <summary>etcd's HashKV hashes its backend: CRC-32C of "key" then each revision key and mvccpb.KeyValue; a
+    /// store whose history is all compacted away (as after this) hashes "key" alone, as an empty etcd (not 0).</summary>
+    [Fact]
+    public void Hashkv_of_revision_1_is_etcds_empty_hash()
+    {
+        Etcdctl.Result r = Etcdctl.Run(E, "endpoint", "hashkv", "--rev=1", "-w", "json");
+        if (r.All.Contains("compacted", StringComparison.Ordinal)) return; // the class's other tests compacted first
+        using JsonDocument hash = JsonDocument.Parse(r.Stdout);
+        Assert.Equal(1084519789u, hash.RootElement[0].GetProperty("HashKV").GetProperty("hash").GetUInt32());
+    }
+
+    /// <summary>etcdctl check datascale reads process_resident_memory_bytes (the Go process collector's name) from
+    /// /metrics before and after its writes, and fails without it.</summary>
+    [Fact]
+    public async Task Metrics_carry_the_go_process_collectors_memory_and_fd_gauges()
+    {
+        using var http = new HttpClient();
+        string metrics = await http.GetStringAsync(server.Member.Url + "/metrics");
+        foreach (string name in new[] { "process_resident_memory_bytes", "process_open_fds", "process_max_fds" })
+        {
+            string line = metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+            Assert.True(double.Parse(line[(name.Length + 1)..], CultureInfo.InvariantCulture) > 0, line);
+        }
     }
 
     /// <summary>A port of python-etcd3's upstream tests that touch the server (tests/test_etcd3.py), run with Debian's
