@@ -30,7 +30,8 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
                 Leader = raft.Leader,
                 RaftIndex = raft.CommitIndex,
                 RaftTerm = raft.Term,
-                RaftAppliedIndex = node.Kv.StateMachine.AppliedIndex,
+                // etcd counts every applied entry, the leader's empty one too (not only the KV commands)
+                RaftAppliedIndex = Math.Max(raft.AppliedIndex, node.Kv.StateMachine.AppliedIndex),
                 DbSize = node.StoreSizeBytes,
                 DbSizeInUse = node.StoreSizeInUseBytes,
             };

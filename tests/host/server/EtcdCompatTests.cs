@@ -72,6 +72,25 @@ public sealed class EtcdCompatTests(SingleMemberFixture server) : IClassFixture<
         Assert.Equal(1084519789u, hash.RootElement[0].GetProperty("HashKV").GetProperty("hash").GetUInt32());
     }
 
+    /// <summary>etcd's raftAppliedIndex counts every applied entry, the leader's empty one included: a quiet member
+    /// reports it equal to raftIndex (cairn reported 0 until the first KV command).</summary>
+    [Fact]
+    public void Status_raft_applied_index_matches_the_raft_index_when_quiet()
+    {
+        (long Index, long Applied) Status()
+        {
+            using JsonDocument status = JsonDocument.Parse(Etcdctl.Ok(E, "endpoint", "status", "-w", "json"));
+            JsonElement s = status.RootElement[0].GetProperty("Status");
+            return (s.GetProperty("raftIndex").GetInt64(), s.TryGetProperty("raftAppliedIndex", out JsonElement a) ? a.GetInt64() : 0);
+        }
+        (long index, long applied) = Status();
+        for (int attempt = 0; attempt < 5 && applied != index; attempt++)
+        {
+            (index, applied) = Status();
+        }
+        Assert.True(index > 0 && applied == index, $"raftIndex {index}, raftAppliedIndex {applied}");
+    }
+
     /// <summary>etcdctl check datascale reads process_resident_memory_bytes (the Go process collector's name) from
     /// /metrics before and after its writes, and fails without it.</summary>
     [Fact]
