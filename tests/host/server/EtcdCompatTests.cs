@@ -91,6 +91,26 @@ public sealed class EtcdCompatTests(SingleMemberFixture server) : IClassFixture<
         Assert.True(index > 0 && applied == index, $"raftIndex {index}, raftAppliedIndex {applied}");
     }
 
+    /// <summary>With no auth store (as etcd with auth never enabled) user and role reads answer etcd's: empty lists,
+    /// "user name not found", "role name not found" (they answered Unimplemented).</summary>
+    [Fact]
+    public void User_and_role_reads_answer_as_an_empty_etcd_auth_store()
+    {
+        Assert.Equal("", Etcdctl.Ok(E, "user", "list"));
+        Assert.Equal("", Etcdctl.Ok(E, "role", "list"));
+        Assert.True(Etcdctl.Ok(E, "user", "list", "-w", "json").Contains("\"revision\":", StringComparison.Ordinal));
+        foreach (string[] args in new[] { new[] { "user", "get", "nobody" }, ["user", "delete", "nobody"], ["user", "grant-role", "nobody", "r"] })
+        {
+            Etcdctl.Result r = Etcdctl.Run(E, args);
+            Assert.True(r.ExitCode != 0 && r.All.Contains("Error: etcdserver: user name not found", StringComparison.Ordinal), r.All);
+        }
+        foreach (string[] args in new[] { new[] { "role", "get", "r" }, ["role", "delete", "r"], ["role", "grant-permission", "r", "read", "a"] })
+        {
+            Etcdctl.Result r = Etcdctl.Run(E, args);
+            Assert.True(r.ExitCode != 0 && r.All.Contains("Error: etcdserver: role name not found", StringComparison.Ordinal), r.All);
+        }
+    }
+
     /// <summary>etcdctl check datascale reads process_resident_memory_bytes (the Go process collector's name) from
     /// /metrics before and after its writes, and fails without it.</summary>
     [Fact]
