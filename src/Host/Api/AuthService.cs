@@ -5,8 +5,8 @@ namespace Cairn.Host.Api;
 
 /// <summary>etcdserverpb.Auth: authentication is not supported yet. Status says disabled, Authenticate answers etcd's
 /// "authentication is not enabled", and as no user or role can exist, the user and role calls answer what etcd
-/// answers over an empty auth store: empty lists, "user name not found", "role name not found". Creating users,
-/// roles or enabling auth answers Unimplemented.</summary>
+/// answers over an empty auth store: empty lists, "user name not found", "role name not found", and enabling auth
+/// "root user does not exist". Creating users or roles answers Unimplemented.</summary>
 internal sealed class AuthService(NodeCalls calls) : Wire.Auth.AuthBase
 {
     public override Task<AuthStatusResponse> AuthStatus(AuthStatusRequest request, ServerCallContext context) =>
@@ -16,7 +16,7 @@ internal sealed class AuthService(NodeCalls calls) : Wire.Auth.AuthBase
         throw EtcdErrors.AuthNotEnabled;
 
     public override Task<AuthEnableResponse> AuthEnable(AuthEnableRequest request, ServerCallContext context) =>
-        throw EtcdErrors.Unimplemented("auth enable");
+        throw EtcdErrors.RootUserNotExist; // etcd's answer while no root user exists, as in an empty auth store
 
     public override Task<AuthDisableResponse> AuthDisable(AuthDisableRequest request, ServerCallContext context) =>
         Task.FromResult(new AuthDisableResponse { Header = calls.Header() });

@@ -104,6 +104,7 @@ public sealed class EtcdCompatTests(SingleMemberFixture server) : IClassFixture<
             Etcdctl.Result r = Etcdctl.Run(E, args);
             Assert.True(r.ExitCode != 0 && r.All.Contains("Error: etcdserver: user name not found", StringComparison.Ordinal), r.All);
         }
+        Assert.Contains("Error: etcdserver: root user does not exist", Etcdctl.Run(E, "auth", "enable").All);
         foreach (string[] args in new[] { new[] { "role", "get", "r" }, ["role", "delete", "r"], ["role", "grant-permission", "r", "read", "a"] })
         {
             Etcdctl.Result r = Etcdctl.Run(E, args);
