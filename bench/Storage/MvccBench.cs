@@ -6,7 +6,7 @@ using Google.Protobuf;
 
 namespace Cairn.Bench.Storage;
 
-/// <summary>MVCC store: load <c>keys</c> keys, then page 500 keys from random points, and report RSS.</summary>
+/// <summary>MVCC store: load <c>keys</c> keys of <c>valueBytes</c> each, then page 500 keys from random points, and report RSS.</summary>
 internal static class MvccBench
 {
     private const int KeysPerRevision = 100;
@@ -14,13 +14,13 @@ internal static class MvccBench
     private const int PageSize = 500;
     private const int Queries = 200;
 
-    internal static void Run(string dir, int keys)
+    internal static void Run(string dir, int keys, int valueBytes)
     {
         var path = Path.Combine(dir, "mvcc.db");
         using var store = new SqliteMvccBackend(path);
         var clock = Stopwatch.StartNew();
-        Load(store, keys);
-        Console.WriteLine($"mvcc load: {keys} keys in {clock.Elapsed.TotalSeconds:F1} s ({keys / clock.Elapsed.TotalSeconds:F0} keys/s), " +
+        Load(store, keys, valueBytes);
+        Console.WriteLine($"mvcc load: {keys} keys of {valueBytes} B in {clock.Elapsed.TotalSeconds:F1} s ({keys / clock.Elapsed.TotalSeconds:F0} keys/s), " +
                           $"database {store.SizeBytes / (1024 * 1024)} MiB");
         var random = new Random(1);
         var latencies = new double[Queries];
@@ -42,9 +42,9 @@ internal static class MvccBench
 
     private static ByteString Key(int i) => ByteString.CopyFromUtf8($"/registry/pods/ns-{i % 100:D3}/pod-{i:D8}");
 
-    private static void Load(SqliteMvccBackend store, int keys)
+    private static void Load(SqliteMvccBackend store, int keys, int valueBytes)
     {
-        var value = ByteString.CopyFrom(new byte[100]);
+        var value = ByteString.CopyFrom(new byte[valueBytes]);
         ulong applied = 0;
         for (var k = 0; k < keys;)
         {

@@ -1,6 +1,6 @@
 using Cairn.Bench.Storage;
 
-// Storage benchmarks (not part of the test suite): dotnet run -c Release --project bench/Storage -- [all|log|mvcc|watch] [--keys N] [--seconds S] [--watchers N]
+// Storage benchmarks (not part of the test suite): dotnet run -c Release --project bench/Storage -- [all|log|mvcc|watch] [--keys N] [--value-bytes B] [--seconds S] [--watchers N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var keys = Option(args, "--keys", 1_000_000);
 var seconds = Option(args, "--seconds", 5);
@@ -13,7 +13,7 @@ try
         LogDiskBench.Run(dir, inFlight: 1, TimeSpan.FromSeconds(seconds));
         LogDiskBench.Run(dir, inFlight: 1_000, TimeSpan.FromSeconds(seconds));
     }
-    if (what is "all" or "mvcc") MvccBench.Run(dir, keys);
+    if (what is "all" or "mvcc") MvccBench.Run(dir, keys, Option(args, "--value-bytes", 100));
     if (what is "all" or "watch") WatchBench.Run(Option(args, "--watchers", 10_000));
 }
 finally

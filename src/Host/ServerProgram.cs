@@ -161,7 +161,7 @@ internal static class ServerProgram
           --auto-compaction-mode           periodic | revision (default periodic)
           --auto-compaction-retention      e.g. 1h, 30m, or a revision count; 0 = off (default 0)
           --max-request-bytes              largest client request (default 1572864)
-          --snapshot-count                 applied entries between snapshots (default 10000)
+          --snapshot-count                 applied entries between snapshots (default 100000)
           --log-level                      debug | info | warn | error (default info)
         """;
 }

@@ -76,6 +76,11 @@ public interface IMvccBackend
     /// (<see cref="CommitBatch"/>); 0 for a fresh store.</summary>
     ulong AppliedIndex { get; }
 
+    /// <summary>The applied index of the last committed batch known to be on stable storage: a store whose
+    /// commits are synced in the background reports it behind <see cref="AppliedIndex"/> until its sync ran.
+    /// A crash (power loss included) leaves the store at some committed batch at or after this one.</summary>
+    ulong DurableAppliedIndex => AppliedIndex;
+
     /// <summary>Opens an apply batch: every write until <see cref="CommitBatch"/> is one transaction.</summary>
     void BeginBatch();
 

@@ -18,8 +18,13 @@ public sealed partial class KvStateMachine
     public bool HasDurableStore => _store.Backend.IsDurable;
 
     /// <inheritdoc />
+    /// <remarks>Over a durable backend, the applied index of its last commit known synced; in memory, what the
+    /// last snapshot covered.</remarks>
+    public ulong DurableAppliedIndex => HasDurableStore ? _store.Backend.DurableAppliedIndex : _snapshotIndex;
+
+    /// <inheritdoc />
     /// <remarks>Over a durable backend, its committed applied index; in memory, what the last snapshot covered.</remarks>
-    public ulong DurableAppliedIndex => HasDurableStore ? _store.Backend.AppliedIndex : _snapshotIndex;
+    public ulong StoredAppliedIndex => HasDurableStore ? _store.Backend.AppliedIndex : _snapshotIndex;
 
     /// <summary>Size of the MVCC store in bytes (<see cref="IMvccBackend.SizeBytes"/>).</summary>
     public long StoreSizeBytes => _store.Backend.SizeBytes;

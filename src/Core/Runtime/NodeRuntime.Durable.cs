@@ -19,8 +19,12 @@ public sealed partial class NodeRuntime
 
     private int _ticksSincePersist;
 
-    /// <summary>Applied entries the state machine's store has not made durable yet.</summary>
+    /// <summary>Applied entries the state machine's store has not made durable yet (committed but not yet
+    /// synced ones included).</summary>
     public ulong AppliedNotDurable => _stateMachine.HasDurableStore ? _stateMachine.AppliedIndex - _stateMachine.DurableAppliedIndex : 0;
+
+    /// <summary>Applied entries still in the store's open apply batch (not committed to it yet).</summary>
+    public ulong AppliedNotStored => _stateMachine.HasDurableStore ? _stateMachine.AppliedIndex - _stateMachine.StoredAppliedIndex : 0;
 
     /// <summary>
     /// Raft §7 at start: a state machine without a store of its own starts from the durable snapshot; a durable
@@ -57,7 +61,8 @@ public sealed partial class NodeRuntime
     }
 
     /// <summary>
-    /// Commits the store's open apply batch once it holds <see cref="AppliedPersistEntriesMax"/> entries or on
+    /// Commits the store's open apply batch (counted against <see cref="StateMachine.IStateMachine.StoredAppliedIndex"/>,
+    /// so a store that syncs in the background is not asked again while its sync runs) once it holds <see cref="AppliedPersistEntriesMax"/> entries or on
     /// a tick (<paramref name="tick"/>) after <see cref="AppliedPersistTicks"/> ticks; only when every applied
     /// entry is durable in this node's log, so the store is never ahead of the log it will replay.
     /// </summary>
@@ -65,14 +70,16 @@ public sealed partial class NodeRuntime
     {
         if (!_stateMachine.HasDurableStore) return;
         if (tick) _ticksSincePersist++;
-        var pending = AppliedNotDurable;
+        var pending = AppliedNotStored;
         if (pending == 0) { _ticksSincePersist = 0; return; }
         if (pending < AppliedPersistEntriesMax && _ticksSincePersist < AppliedPersistTicks) return;
         if (Raft.AppliedIndex > Raft.StableIndex) return;
         _stateMachine.PersistApplied();
         _ticksSincePersist = 0;
-        if (_stateMachine.DurableAppliedIndex != _stateMachine.AppliedIndex)
-            throw new InvalidOperationException($"node {Raft.Id}: the store persisted through {_stateMachine.DurableAppliedIndex}, not the applied index {_stateMachine.AppliedIndex}");
+        if (_stateMachine.StoredAppliedIndex != _stateMachine.AppliedIndex)
+            throw new InvalidOperationException($"node {Raft.Id}: the store committed through {_stateMachine.StoredAppliedIndex}, not the applied index {_stateMachine.AppliedIndex}");
+        Invariant.Holds(_stateMachine.DurableAppliedIndex <= _stateMachine.StoredAppliedIndex, "the store's durable applied index {0} is not ahead of its committed one {1}",
+            _stateMachine.DurableAppliedIndex, _stateMachine.StoredAppliedIndex);
     }
 }
 

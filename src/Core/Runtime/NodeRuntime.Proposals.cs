@@ -96,8 +96,21 @@ public sealed partial class NodeRuntime
         }
         if (entry.RequestId == 0 || !_proposals.Remove(entry.RequestId, out var pending)) return;
         if (pending.Index > 0 && pending.Index != entry.Index) _proposalAtIndex.Remove(pending.Index);
+        if (result is null && entry.Type == EntryType.EntryNormal)
+        {
+            // The durable store already held this entry's effect (it restored a snapshot taken past the entry), so
+            // this node never computed the reply: the outcome is unknown here, as for proposals an installed
+            // snapshot covers. The client times out; a retry under its session gets the cached reply.
+            _pendingRequests.Remove(pending.RequestId);
+            ProposalsForgottenUnapplied++;
+            return;
+        }
         Reply(pending.RequestId, ClientOutcome.Applied, entry.Index, result);
     }
+
+    /// <summary>Proposals whose entries applied while the durable store already held their effect (see
+    /// <see cref="AnswerProposal"/>): committed, but answered by no one on this node.</summary>
+    internal long ProposalsForgottenUnapplied { get; private set; }
 
     /// <summary>The forward-ack-before-apply canary: a forwarded proposal is acknowledged as soon as its entry
     /// reaches this node's log, before it is committed or applied.</summary>

@@ -39,6 +39,15 @@ public interface IStateMachine
     ulong DurableAppliedIndex => 0;
 
     /// <summary>
+    /// The applied index of the store's last committed apply batch (<see cref="PersistApplied"/>): written, but
+    /// durable only once <see cref="DurableAppliedIndex"/> reaches it. A store that syncs its commits in the
+    /// background (the SQLite MVCC store on a file) reports it ahead of <see cref="DurableAppliedIndex"/>; one that
+    /// syncs every commit reports the same. Always <c>DurableAppliedIndex ≤ StoredAppliedIndex ≤ AppliedIndex</c>.
+    /// The runtime batches commits by it and bounds log compaction by <see cref="DurableAppliedIndex"/>.
+    /// </summary>
+    ulong StoredAppliedIndex => DurableAppliedIndex;
+
+    /// <summary>
     /// Makes everything applied so far durable (commits the store's open apply batch, with the applied index
     /// in the same transaction). The runtime calls it only when every applied entry is durable in its own log.
     /// A no-op without a durable store.

@@ -20,7 +20,7 @@ internal sealed record ServerFlags
     public string AutoCompactionMode { get; init; } = "periodic";
     public string AutoCompactionRetention { get; init; } = "0";
     public int MaxRequestBytes { get; init; } = 1572864;
-    public int SnapshotCount { get; init; } = 10_000;
+    public int SnapshotCount { get; init; } = 100_000;
     public string LogLevel { get; init; } = "info";
 
     /// <summary>The data directory: --data-dir, or "${name}.cairn" (etcd: "${name}.etcd").</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Cairn.Core.Kv;
 using Cairn.Core.Kv.Service;
 using Cairn.Core.Kv.Wire;
@@ -10,6 +11,7 @@ using Cairn.Host.Storage;
 using Cairn.Host.Ops;
 using Cairn.Host.Peers;
 using Microsoft.Extensions.Logging;
+using Prometheus;
 
 namespace Cairn.Host.Node;
 
@@ -41,11 +43,12 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         _log = log;
         Loop = new NodeLoop(Crashed);
         Directory.CreateDirectory(settings.MemberDir);
-        _timing = new TimedLogDisk(metrics.ObserveFsync);
+        _timing = new TimedLogDisk(metrics.WalWrite.Observe);
         _disk = new SqliteLogDisk(Path.Combine(settings.MemberDir, LogFileName),
             _timing.Durable,
-            (id, reason) => Loop.Post(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)),
-            lastId => Loop.Post(() => Kv!.Runtime.OnDiskWritesDurableThrough(lastId)));
+            (id, reason) => Loop.PostRaft(() => Kv!.Runtime.OnDiskWriteFailed(id, reason)),
+            lastId => Loop.PostRaft(() => Kv!.Runtime.OnDiskWritesDurableThrough(lastId)));
+        _disk.CommitTimed = t => metrics.ObserveLogCommit(t.QueueWaitSeconds, t.ExecuteSeconds, t.CommitSeconds, t.Writes);
         Peers = new PeerTransport(settings, Loop, log);
         var raft = new RaftOptions
         {
@@ -69,11 +72,17 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
             QuotaBackendBytes = settings.Flags.QuotaBackendBytes > 0 ? settings.Flags.QuotaBackendBytes : KvOptions.Default.QuotaBackendBytes,
         };
         var stateMachine = new KvStateMachine(kvOptions, OpenStore());
+        Counter.Child applySeconds = metrics.LoopSeconds.WithLabels("apply"), commitSeconds = metrics.LoopSeconds.WithLabels("backend_commit");
+        var timedStateMachine = new TimedStateMachine(stateMachine, applySeconds.Inc, seconds =>
+        {
+            commitSeconds.Inc(seconds);
+            metrics.BackendCommit.Observe(seconds);
+        }, metrics.LoopSeconds.WithLabels("snapshot").Inc);
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
-            Peers, _timing.Wrap(_disk), stateMachine, sink), stateMachine, this);
+            Peers, _timing.Wrap(_disk), timedStateMachine, sink), stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
         Peers.RoundTripObserved = metrics.ObservePeerRoundTrip;
-        _ticker = new Timer(_ => Loop.TryPost(Tick), null, Timeout.Infinite, Timeout.Infinite);
+        _ticker = new Timer(_ => PostTick(), null, Timeout.Infinite, Timeout.Infinite);
     }
 
     public ServerSettings Settings { get; }
@@ -104,6 +113,12 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
 
     public void Start()
     {
+        Counter.Child batchSeconds = Metrics.LoopSeconds.WithLabels("batch");
+        Loop.BatchTimed = seconds =>
+        {
+            Metrics.LoopBatch.Observe(seconds);
+            batchSeconds.Inc(seconds);
+        };
         Loop.Start(AfterInput, () => Kv.Runtime.BeginBatch());
         Peers.Start();
         _ticker.Change(Settings.Flags.HeartbeatIntervalMs, Settings.Flags.HeartbeatIntervalMs);
@@ -162,8 +177,19 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
 
     private long _lastProgressNotifyMs;
 
+    private void PostTick()
+    {
+        long postedAt = Stopwatch.GetTimestamp();
+        Loop.TryPostRaft(() =>
+        {
+            Metrics.TickDelay.Observe(Stopwatch.GetElapsedTime(postedAt).TotalSeconds);
+            Tick();
+        });
+    }
+
     private void Tick()
     {
+        Metrics.SampleRuntime(Loop.RaftInputsQueued, Loop.ClientInputsQueued);
         long now = _clock.NowMs;
         Kv.Tick(now);
         SampleStoreSize();

@@ -1,11 +1,16 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Cairn.Host.Node;
 
 /// <summary>
 /// The one thread that owns a node's runtime and KV service. Everything that touches them (peer
-/// frames, ticks, disk completions, client requests) is posted here as an input over a bounded queue
-/// and runs in order; nothing else touches the node.
+/// frames, ticks, disk completions, client requests) is posted here as an input and runs in order;
+/// nothing else touches the node. Raft's own inputs (ticks, peer frames, disk completions) go to a queue
+/// that each batch takes first, so a backlog of client requests never holds back heartbeats, votes,
+/// acknowledgements or the election clock (etcd's raft loop likewise selects ticks and messages beside
+/// proposals instead of behind them).
 /// </summary>
 internal sealed class NodeLoop : IDisposable
 {
@@ -19,6 +24,13 @@ internal sealed class NodeLoop : IDisposable
     private readonly Channel<Action> _inputs = Channel.CreateBounded<Action>(
         new BoundedChannelOptions(QueuedInputsMax) { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly Thread _thread;
+
+    /// <summary>Raft inputs, taken before client requests; each post also drops a <see cref="Wake"/> into
+    /// <see cref="_inputs"/> so an idle loop wakes up.</summary>
+    private readonly ConcurrentQueue<Action> _raftInputs = new();
+    private int _raftInputsQueued;
+    private static readonly Action Wake = static () => { };
+
     /// <summary>Most inputs run in one batch: the node carries out one Ready (one disk write, one round of
     /// messages) for all of them, then <c>afterEach</c> runs. Bounded so a flood cannot starve watch flushes.</summary>
     public const int InputsPerBatchMax = 512;
@@ -48,10 +60,33 @@ internal sealed class NodeLoop : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Raft inputs waiting (readable from any thread).</summary>
+    public int RaftInputsQueued => Volatile.Read(ref _raftInputsQueued);
+
+    /// <summary>Client inputs (and wake-ups) waiting (readable from any thread).</summary>
+    public int ClientInputsQueued => _inputs.Reader.Count;
+
+    /// <summary>Told the seconds of every batch, after-batch work included (set before <see cref="Start"/>).</summary>
+    public Action<double>? BatchTimed { get; set; }
+
     /// <summary>Queues an input unless the queue is full (client requests, peer frames: both may be refused or lost).</summary>
     public bool TryPost(Action input) => _inputs.Writer.TryWrite(input);
 
-    /// <summary>Queues an input that must not be lost (disk completions, ticks), waiting for room.</summary>
+    /// <summary>Queues a Raft input that may be lost (a tick, a peer frame: Raft retransmits) ahead of client
+    /// requests, unless <see cref="QueuedInputsMax"/> of them wait.</summary>
+    public bool TryPostRaft(Action input)
+    {
+        if (Volatile.Read(ref _raftInputsQueued) >= QueuedInputsMax) return false;
+        EnqueueRaft(input);
+        return true;
+    }
+
+    /// <summary>Queues a Raft input that must not be lost (disk completions) ahead of client requests. Never
+    /// blocks: the log disk bounds its own completions.</summary>
+    public void PostRaft(Action input) => EnqueueRaft(input);
+
+    /// <summary>Queues an input that must not be lost behind the client requests before it (closing a watch
+    /// stream after its creation), waiting for room.</summary>
     public void Post(Action input)
     {
         if (_inputs.Writer.TryWrite(input))
@@ -66,6 +101,14 @@ internal sealed class NodeLoop : IDisposable
         {
             // stopping: the node takes no more inputs
         }
+    }
+
+    private void EnqueueRaft(Action input)
+    {
+        Interlocked.Increment(ref _raftInputsQueued);
+        _raftInputs.Enqueue(input);
+        // Wakes an idle loop. When the queue is full the loop is busy and takes the Raft inputs first anyway.
+        _inputs.Writer.TryWrite(Wake);
     }
 
     /// <summary>Runs <paramref name="query"/> on the loop and returns its result.</summary>
@@ -125,15 +168,24 @@ internal sealed class NodeLoop : IDisposable
     private int RunBatch(ChannelReader<Action> reader)
     {
         int count = 0;
+        long start = Stopwatch.GetTimestamp();
         using (_beginBatch?.Invoke())
         {
+            while (count < InputsPerBatchMax && _raftInputs.TryDequeue(out Action? raftInput))
+            {
+                Interlocked.Decrement(ref _raftInputsQueued);
+                raftInput();
+                count++;
+            }
             while (count < InputsPerBatchMax && reader.TryRead(out Action? input))
             {
+                if (input == Wake) continue;
                 input();
                 count++;
             }
         }
         _afterEach?.Invoke();
+        BatchTimed?.Invoke(Stopwatch.GetElapsedTime(start).TotalSeconds);
         return count;
     }
 }

@@ -12,7 +12,7 @@ namespace Cairn.Host.Ops;
 /// <c>{"error": msg, "code": grpc code, "message": msg}</c> with the HTTP status etcd 3.4's grpc-gateway (v1) maps the
 /// code to. Every path is served under <c>/v3/</c> and, as etcd 3.4, under the deprecated <c>/v3beta/</c>.
 /// </summary>
-internal static class JsonGateway
+internal static partial class JsonGateway
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
@@ -49,7 +49,7 @@ internal static class JsonGateway
         Unary<AuthStatusRequest>(app, v + "auth/status", (s, r) => s.Get<AuthService>().AuthStatus(r, null!));
         Unary<AuthenticateRequest>(app, v + "auth/authenticate", (s, r) => s.Get<AuthService>().Authenticate(r, null!));
         app.MapPost(v + "watch", Watch);
-        app.MapPost(v + "lease/keepalive", KeepAlive);
+        app.MapPost(v + "lease/keepalive", LeaseKeepAlive);
     }
 
     /// <summary>grpc-gateway's server stream for /v3/watch: the body is one WatchRequest (a create), and every
@@ -97,33 +97,6 @@ internal static class JsonGateway
         finally
         {
             node.Loop.Post(() => node.CloseWatches(stream));
-        }
-    }
-
-    /// <summary>grpc-gateway's stream for /v3/lease/keepalive: the body is one LeaseKeepAliveRequest, answered by one
-    /// line <c>{"result":{...}}</c> (the request stream ends with the body).</summary>
-    private static async Task KeepAlive(HttpContext http)
-    {
-        LeaseKeepAliveRequest request;
-        try
-        {
-            request = await Body<LeaseKeepAliveRequest>(http).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
-        {
-            await Error(StatusCode.InvalidArgument, e.Message).ExecuteAsync(http).ConfigureAwait(false);
-            return;
-        }
-        try
-        {
-            LeaseKeepAliveResponse response = await http.RequestServices.Get<LeaseService>().KeepAliveOnce(request, null).ConfigureAwait(false);
-            using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(response));
-            http.Response.ContentType = "application/json";
-            await http.Response.WriteAsync("{\"result\":" + System.Text.Json.JsonSerializer.Serialize(json.RootElement) + "}\n", http.RequestAborted).ConfigureAwait(false);
-        }
-        catch (RpcException e)
-        {
-            await Error(e.StatusCode, e.Status.Detail).ExecuteAsync(http).ConfigureAwait(false);
         }
     }
 

@@ -13,22 +13,31 @@ namespace Cairn.Host.Ops;
 /// (/health, /metrics, the JSON gateway) on the same client port, as etcd does. Kestrel picks HTTP/1.1
 /// for every cleartext connection of an Http1AndHttp2 endpoint; this connection middleware peeks at the
 /// first bytes, and when they are the HTTP/2 preface ("PRI * HTTP/2.0") tells Kestrel that "h2" was
-/// negotiated, so Kestrel speaks HTTP/2 on that connection.
+/// negotiated, so Kestrel speaks HTTP/2 on that connection, and runs it over
+/// <see cref="Http2NormalisedTransport"/>, which rewrites a URL-shaped <c>:authority</c> (etcdctl's
+/// <c>--endpoints=http://host:port</c>) to the host and port Kestrel accepts.
 /// </summary>
 internal static class PriorKnowledgeHttp2
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0"u8;
 
     public static void Use(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen) =>
-        listen.Use(next => async connection =>
+        listen.Use(next =>
         {
-            if (await StartsWithPreface(connection).ConfigureAwait(false))
+            ILogger logger = listen.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger<Http2HeaderNormaliser>();
+            int headerTableSize = listen.KestrelServerOptions.Limits.Http2.HeaderTableSize;
+            return async connection =>
             {
+                if (!await StartsWithPreface(connection).ConfigureAwait(false))
+                {
+                    await next(connection).ConfigureAwait(false);
+                    return;
+                }
                 var negotiated = new NegotiatedH2();
                 connection.Features.Set<ITlsConnectionFeature>(negotiated);
                 connection.Features.Set<ITlsApplicationProtocolFeature>(negotiated);
-            }
-            await next(connection).ConfigureAwait(false);
+                await Http2NormalisedTransport.Serve(connection, next, headerTableSize, logger).ConfigureAwait(false);
+            };
         });
 
     private static async Task<bool> StartsWithPreface(ConnectionContext connection)

@@ -159,7 +159,7 @@ internal sealed partial class PeerTransport : INetwork, IDisposable
             header.CopyTo(frame, 0);
             await stream.ReadExactlyAsync(frame.AsMemory(FrameCodec.HeaderBytes), _stop.Token).ConfigureAwait(false);
             // A full loop queue drops the frame: Raft retransmits.
-            _loop.TryPost(() => ReceiveOnLoop(frame));
+            _loop.TryPostRaft(() => ReceiveOnLoop(frame));
         }
     }
 

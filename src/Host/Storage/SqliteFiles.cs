@@ -15,9 +15,11 @@ internal static class SqliteFiles
     internal const int BusyTimeoutMsMax = 5_000;
 
     /// <summary>Opens <paramref name="path"/> (creating it), in WAL mode with <c>synchronous=FULL</c>, so a
-    /// committed transaction has been fsynced before COMMIT returns. A file that is not a SQLite database
-    /// throws <see cref="InvalidDataException"/>.</summary>
-    internal static SqliteConnection Open(string path)
+    /// committed transaction has been fsynced before COMMIT returns; with <paramref name="syncEachCommit"/> false,
+    /// <c>synchronous=NORMAL</c>: COMMIT only writes the WAL (the database stays consistent after a power loss,
+    /// but may come back at an older commit) and the owner syncs it (<see cref="SyncToDisk"/>). A file that is
+    /// not a SQLite database throws <see cref="InvalidDataException"/>.</summary>
+    internal static SqliteConnection Open(string path, bool syncEachCommit = true)
     {
         var builder = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadWriteCreate };
         var connection = new SqliteConnection(builder.ToString());
@@ -37,7 +39,8 @@ internal static class SqliteFiles
             connection.Dispose();
             throw new InvalidOperationException($"SQLite refused WAL mode for {path} (journal_mode={mode})");
         }
-        Execute(connection, $"PRAGMA synchronous=FULL; PRAGMA busy_timeout={BusyTimeoutMsMax}; PRAGMA foreign_keys=OFF;");
+        string synchronous = syncEachCommit ? "FULL" : "NORMAL";
+        Execute(connection, $"PRAGMA synchronous={synchronous}; PRAGMA busy_timeout={BusyTimeoutMsMax}; PRAGMA foreign_keys=OFF;");
         return connection;
     }
 
@@ -48,6 +51,25 @@ internal static class SqliteFiles
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, Mode = SqliteOpenMode.ReadWrite }.ToString());
         connection.Open();
         Execute(connection, $"PRAGMA busy_timeout={BusyTimeoutMsMax}; VACUUM; PRAGMA wal_checkpoint(TRUNCATE);");
+    }
+
+    /// <summary>fsyncs the WAL (when there is one) and then the database file of <paramref name="path"/>: every
+    /// transaction committed before the call is on stable storage when it returns, wherever SQLite holds it (a
+    /// checkpoint may have moved it from the WAL into the database, syncing the database before the WAL is reused).</summary>
+    internal static void SyncToDisk(string path)
+    {
+        foreach (string file in new[] { path + "-wal", path })
+        {
+            try
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                stream.Flush(flushToDisk: true);
+            }
+            catch (FileNotFoundException) when (file != path)
+            {
+                // No WAL (checkpointed and removed at a close): everything is in the database file.
+            }
+        }
     }
 
     internal static void Execute(SqliteConnection connection, string sql)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cairn.Core.Runtime;
 using Microsoft.Data.Sqlite;
 
@@ -5,6 +6,10 @@ namespace Cairn.Host.Storage;
 
 public sealed partial class SqliteLogDisk
 {
+    /// <summary>When the oldest write of the batch being committed was submitted, and when the writer took it
+    /// (Stopwatch timestamps; writer thread only).</summary>
+    private long _batchSubmittedAt, _batchTakenAt, _batchExecutedAt;
+
     private void WriterLoop()
     {
         var batch = new List<DiskWrite>(WritesPerCommitMax);
@@ -24,10 +29,23 @@ public sealed partial class SqliteLogDisk
                 foreach (var write in batch) _onFailed(write.Id, _failure);
                 continue;
             }
+            ReportTimes(batch.Count);
             foreach (var write in batch) _onDurable(write.Id);
             Interlocked.Add(ref _writesDurable, batch.Count);
             _onGroupDurable?.Invoke(batch[^1].Id);
         }
+    }
+
+    /// <summary>Tells <see cref="CommitTimed"/> where the batch's time went: queue wait of its oldest write,
+    /// the statements, and the COMMIT (the WAL fsync).</summary>
+    private void ReportTimes(int writes)
+    {
+        if (CommitTimed is not { } report) return;
+        long now = Stopwatch.GetTimestamp();
+        report(new LogCommitTimes(writes,
+            Stopwatch.GetElapsedTime(_batchSubmittedAt, _batchTakenAt).TotalSeconds,
+            Stopwatch.GetElapsedTime(_batchTakenAt, _batchExecutedAt).TotalSeconds,
+            Stopwatch.GetElapsedTime(_batchExecutedAt, now).TotalSeconds));
     }
 
     /// <summary>Waits for writes and takes every queued one (up to <see cref="WritesPerCommitMax"/>): the
@@ -38,7 +56,9 @@ public sealed partial class SqliteLogDisk
         lock (_gate)
         {
             while (_queue.Count == 0 && !_stopping) Monitor.Wait(_gate);
-            while (_queue.Count > 0 && batch.Count < WritesPerCommitMax) batch.Add(_queue.Dequeue());
+            if (_queue.Count > 0) _batchSubmittedAt = _queue.Peek().SubmittedAt;
+            _batchTakenAt = Stopwatch.GetTimestamp();
+            while (_queue.Count > 0 && batch.Count < WritesPerCommitMax) batch.Add(_queue.Dequeue().Write);
             Monitor.PulseAll(_gate);
             return batch.Count > 0;
         }
@@ -77,6 +97,7 @@ public sealed partial class SqliteLogDisk
         BeforeCommit?.Invoke(_connection);
         SqliteFiles.Execute(_connection, "BEGIN IMMEDIATE");
         foreach (var write in batch) _tables.Apply(write);
+        _batchExecutedAt = Stopwatch.GetTimestamp();
         SqliteFiles.Execute(_connection, "COMMIT");
         Interlocked.Increment(ref _commits);
     }
@@ -105,3 +126,7 @@ public sealed partial class SqliteLogDisk
         }
     }
 }
+
+/// <summary>Where one log transaction's time went, in seconds: how long its oldest write waited in the queue
+/// for the writer, the SQL statements of all its writes, and the COMMIT (the WAL fsync).</summary>
+internal readonly record struct LogCommitTimes(int Writes, double QueueWaitSeconds, double ExecuteSeconds, double CommitSeconds);

@@ -1,4 +1,5 @@
 using Cairn.Core.Runtime;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Cairn.Host.Storage;
@@ -32,7 +33,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     private readonly Action<long>? _onGroupDurable;
     private readonly Action<long, string> _onFailed;
     private readonly object _gate = new();
-    private readonly Queue<DiskWrite> _queue = new();
+    private readonly Queue<(DiskWrite Write, long SubmittedAt)> _queue = new();
     private readonly SqliteConnection _connection;
     private readonly LogTables _tables;
     private readonly Thread _writer;
@@ -87,6 +88,10 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     /// while writes pile up, or to shrink SQLite's page limit).</summary>
     internal Action<SqliteConnection>? BeforeCommit { get; set; }
 
+    /// <summary>Called on the writer thread after each committed transaction with where its time went
+    /// (set before the first <see cref="Submit"/>; the host feeds its disk metrics from it).</summary>
+    internal Action<LogCommitTimes>? CommitTimed { get; set; }
+
     /// <inheritdoc />
     /// <remarks>Reads on its own connection; call it before the first <see cref="Submit"/>.</remarks>
     public DurableState Load()
@@ -108,7 +113,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
             while (_queue.Count >= QueuedWritesMax && !_stopping) Monitor.Wait(_gate);
             ObjectDisposedException.ThrowIf(_stopping, this);
             _lastSubmittedId = write.Id;
-            _queue.Enqueue(write);
+            _queue.Enqueue((write, Stopwatch.GetTimestamp()));
             Monitor.PulseAll(_gate);
         }
     }

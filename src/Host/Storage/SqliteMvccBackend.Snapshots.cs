@@ -56,6 +56,7 @@ public sealed partial class SqliteMvccBackend
         File.Move(snapshot.Path, _path, overwrite: true);
         _connection = Open();
         LoadMeta();
+        StartCheckpointer();
     }
 
     private static void Verify(MvccSnapshotFile snapshot)

@@ -16,6 +16,11 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     /// <summary>Rows read per query when paging a range or an export; a page of a LIST costs O(page).</summary>
     public const int RangePageRowsMax = 256;
 
+    /// <summary>SQLite page cache of a file store, in KiB (SQLite's default is 2 MiB): an apply batch of a few
+    /// hundred puts with scattered keys dirties more pages than that, and SQLite then spills them to the WAL
+    /// mid-batch and writes them again at the commit.</summary>
+    public const int CacheKiB = 32 * 1024;
+
     private readonly string _path;
     private SqliteConnection _connection;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
@@ -32,6 +37,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         try
         {
             LoadMeta();
+            StartCheckpointer();
         }
         catch
         {
@@ -44,14 +50,21 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
 
     private WalCheckpointer? _checkpointer;
 
-    /// <summary>Opens the database and, for a file, starts its background checkpointer (so the loop's batch
-    /// commits never carry a checkpoint).</summary>
+    /// <summary>Opens the database; a file with <c>synchronous=NORMAL</c>: a COMMIT writes the WAL without an
+    /// fsync, and the background checkpointer syncs (<see cref="DurableAppliedIndex"/>).</summary>
     private SqliteConnection Open()
     {
-        var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path);
+        var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path, syncEachCommit: false);
         SqliteFiles.Execute(connection, MvccSchema.Create);
-        if (!InMemory) _checkpointer = new WalCheckpointer(_path, connection);
+        if (!InMemory) SqliteFiles.Execute(connection, $"PRAGMA cache_size=-{CacheKiB}");
         return connection;
+    }
+
+    /// <summary>For a file, starts the background checkpointer (so the loop's batch commits never carry a
+    /// checkpoint or an fsync); it syncs what was loaded at once, then each round the last commit.</summary>
+    private void StartCheckpointer()
+    {
+        if (!InMemory) _checkpointer = new WalCheckpointer(_path, _connection, AppliedIndex);
     }
 
     private void LoadMeta()
@@ -72,6 +85,19 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
 
     /// <summary>The Raft index the stored data covers: written in the same transaction as the data.</summary>
     public ulong AppliedIndex { get; private set; }
+
+    /// <summary>
+    /// The applied index of the last commit known to be on stable storage. A file commits its batches without
+    /// an fsync (<c>synchronous=NORMAL</c>): a crash of the process loses nothing committed, but a power loss may
+    /// take the store back to an older commit, never past this one; the background checkpointer syncs the files
+    /// and then advances it (readable from any thread). In memory (the simulator) it is <see cref="AppliedIndex"/>:
+    /// a simulated crash discards only what was not committed.
+    /// </summary>
+    public ulong DurableAppliedIndex => _checkpointer is { } checkpointer ? checkpointer.DurableAppliedIndex : AppliedIndex;
+
+    /// <summary>Syncs every commit so far on the caller's thread and advances <see cref="DurableAppliedIndex"/>
+    /// (what the background thread does each round; for tests and a clean close).</summary>
+    internal void SyncCommitted() => _checkpointer?.SyncCommitted();
 
     /// <inheritdoc />
     /// <remarks>Always true, also for <c>":memory:"</c>: the simulator keeps such a store across a simulated
@@ -129,6 +155,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         WriteMeta(MvccSchema.AppliedIndex, (long)appliedIndex);
         CommitTransaction();
         AppliedIndex = appliedIndex;
+        _checkpointer?.Committed(appliedIndex);
     }
 
     /// <summary>Size of the database in bytes (its pages times the page size, free pages included), for the

@@ -101,6 +101,34 @@ public sealed class HttpEndpointTests(SingleMemberFixture server) : IClassFixtur
     }
 
     [Fact]
+    public async Task Json_gateway_lease_keepalive_renews_and_answers_each_request()
+    {
+        using var http = new HttpClient();
+        string grant = await (await http.PostAsync(server.Member.Url + "/v3/lease/grant",
+            new StringContent("{\"TTL\":\"30\"}", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync();
+        string id = System.Text.Json.JsonDocument.Parse(grant).RootElement.GetProperty("ID").GetString()!;
+
+        string body = "{\"ID\":\"" + id + "\"}\n{\"ID\":\"" + id + "\"}";
+        HttpResponseMessage response = await http.PostAsync(server.Member.Url + "/v3/lease/keepalive",
+            new StringContent(body, Encoding.UTF8, "application/json"));
+        string[] lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line =>
+        {
+            System.Text.Json.JsonElement result = System.Text.Json.JsonDocument.Parse(line).RootElement.GetProperty("result");
+            Assert.Equal(id, result.GetProperty("ID").GetString());
+            Assert.Equal("30", result.GetProperty("TTL").GetString());
+        });
+        string bad = await (await http.PostAsync(server.Member.Url + "/v3/lease/keepalive",
+            new StringContent("{\"ID\":", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync();
+        Assert.Contains("\"grpc_code\":3", bad);
+        HttpResponseMessage malformed = await http.PostAsync(server.Member.Url + "/v3/kv/put", new StringContent("{\"key\":", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+    }
+
+    [Fact]
     public async Task Malformed_grpc_frame_gets_an_error_and_the_server_stays_up()
     {
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };

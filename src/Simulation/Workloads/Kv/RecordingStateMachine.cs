@@ -42,6 +42,9 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, KvWorkload wor
     public ulong DurableAppliedIndex => Inner.DurableAppliedIndex;
 
     /// <inheritdoc />
+    public ulong StoredAppliedIndex => Inner.StoredAppliedIndex;
+
+    /// <inheritdoc />
     public void PersistApplied() => Inner.PersistApplied();
 
     public byte[] TakeSnapshot()

@@ -3,7 +3,9 @@ namespace Cairn.Host.Storage.Tests.Crash;
 /// <summary>
 /// The process the crash test kills: writes to a <see cref="SqliteLogDisk"/> and a <see cref="SqliteMvccBackend"/>
 /// as fast as it can and prints every acknowledgement (<c>D id</c>: log write durable; <c>A index</c>: MVCC batch
-/// committed; <c>S index</c>: a snapshot at that index installed into a second, follower store). The parent kills it with SIGKILL at a random point and checks that nothing acknowledged is lost.
+/// committed; <c>Y index</c>: the MVCC store's durable applied index reached that batch; <c>S index</c>: a
+/// snapshot at that index installed into a second, follower store). The parent kills it with SIGKILL at a random
+/// point and checks that nothing acknowledged is lost.
 /// </summary>
 public static class CrashChild
 {
@@ -12,6 +14,9 @@ public static class CrashChild
 
     /// <summary>Batches between snapshots, each written to a file and installed into the follower's store.</summary>
     public const int SnapshotEvery = 5;
+
+    /// <summary>Batches between syncs of the MVCC store on the child's own thread (its background thread syncs too).</summary>
+    public const int SyncEvery = 7;
 
     public const string FollowerFile = "follower.db";
 
@@ -33,6 +38,7 @@ public static class CrashChild
         using var mvcc = new SqliteMvccBackend(Path.Combine(dir, "mvcc.db")) { AppliedIndexOutsideTransactionCanary = canary };
         using var follower = new SqliteMvccBackend(Path.Combine(dir, FollowerFile));
         var random = new Random(seed);
+        ulong durable = mvcc.DurableAppliedIndex;
         using var writes = CrashWorkload.LogWrites(seed).GetEnumerator();
         output.WriteLine("READY");
         for (var i = 1; i <= IterationsMax; i++)
@@ -44,6 +50,12 @@ public static class CrashChild
             }
             CrashWorkload.ApplyMvccBatch(mvcc, (ulong)i);
             output.WriteLine($"A {i}");
+            if (i % SyncEvery == 0) mvcc.SyncCommitted();
+            if (mvcc.DurableAppliedIndex != durable)
+            {
+                durable = mvcc.DurableAppliedIndex;
+                output.WriteLine($"Y {durable}");
+            }
             if (canary || i % SnapshotEvery != 0) continue; // the canary run aims every kill at the batch commits
             follower.InstallSnapshot(mvcc.WriteSnapshot(Path.Combine(dir, $"snapshot-{i}.db")));
             output.WriteLine($"S {i}");

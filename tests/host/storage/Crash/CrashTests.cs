@@ -10,7 +10,8 @@ namespace Cairn.Host.Storage.Tests.Crash;
 /// random point, many times. After each kill, persist-before-acknowledge must hold: every log write reported
 /// durable (entries and votes) is loaded back — the disk holds exactly some prefix of the writes that covers
 /// all acknowledged ones — and the MVCC store's applied index matches its data and covers every acknowledged
-/// batch. A follower store that installs a snapshot file every few batches is, after the kill, exactly some
+/// batch. The MVCC store commits without an fsync and reports a batch durable only after syncing it: the durable
+/// index the child saw never runs ahead of what survives, and the reopened store counts what it found as durable. A follower store that installs a snapshot file every few batches is, after the kill, exactly some
 /// installed snapshot (never a torn or partial one) covering every acknowledged install.
 /// </summary>
 public sealed class CrashTests
@@ -29,6 +30,9 @@ public sealed class CrashTests
 
     private readonly ITestOutputHelper _output;
 
+    /// <summary>Kills after which the child had reported a durable applied index (the durable check is not vacuous).</summary>
+    private int _killsAfterSync;
+
     public CrashTests(ITestOutputHelper output) => _output = output;
 
     [Fact]
@@ -39,6 +43,7 @@ public sealed class CrashTests
             var failure = KillAndCheck(seed, canary: null);
             Assert.True(failure is null, $"seed {seed}: {failure}\nreplay: dotnet test tests/host/storage --filter FullyQualifiedName~CrashTests (seed {seed})");
         }
+        Assert.True(_killsAfterSync > 0, "no child reported a durable applied index before its kill");
     }
 
     [Fact]
@@ -69,14 +74,15 @@ public sealed class CrashTests
     {
         using var dir = new TempDirectory();
         var killAfter = new Random(seed * 7919).Next(1, AcksBeforeKillMax);
-        var (durableThrough, appliedThrough, installedThrough) = RunAndKill(dir.Path, seed, canary, killAfter);
-        return CheckLog(dir.File("log.db"), seed, durableThrough) ?? CheckMvcc(dir.File("mvcc.db"), appliedThrough)
-            ?? Prefixed("follower: ", CheckMvcc(dir.File(CrashChild.FollowerFile), installedThrough));
+        var (durableThrough, appliedThrough, syncedThrough, installedThrough) = RunAndKill(dir.Path, seed, canary, killAfter);
+        if (syncedThrough > 0) _killsAfterSync++;
+        return CheckLog(dir.File("log.db"), seed, durableThrough) ?? CheckMvcc(dir.File("mvcc.db"), appliedThrough, syncedThrough)
+            ?? Prefixed("follower: ", CheckMvcc(dir.File(CrashChild.FollowerFile), installedThrough, 0));
     }
 
     private static string? Prefixed(string prefix, string? failure) => failure is null ? null : prefix + failure;
 
-    private static (long Durable, ulong Applied, ulong Installed) RunAndKill(string dir, int seed, string? canary, int killAfter)
+    private static (long Durable, ulong Applied, ulong Synced, ulong Installed) RunAndKill(string dir, int seed, string? canary, int killAfter)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(typeof(CrashChild).Assembly.Location);
@@ -84,7 +90,7 @@ public sealed class CrashTests
         if (canary is not null) start.ArgumentList.Add(canary);
         using var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash child");
         long durable = 0;
-        ulong applied = 0, installed = 0;
+        ulong applied = 0, synced = 0, installed = 0;
         var acks = 0;
         while (child.StandardOutput.ReadLine() is { } line)
         {
@@ -100,6 +106,11 @@ public sealed class CrashTests
                 applied = ulong.Parse(line[2..], System.Globalization.CultureInfo.InvariantCulture);
                 acks++;
             }
+            else if (line.StartsWith("Y ", StringComparison.Ordinal))
+            {
+                synced = ulong.Parse(line[2..], System.Globalization.CultureInfo.InvariantCulture);
+                if (synced > applied) throw new InvalidOperationException($"durable applied index {synced} ahead of the committed batch {applied}");
+            }
             else if (line.StartsWith("S ", StringComparison.Ordinal))
             {
                 installed = ulong.Parse(line[2..], System.Globalization.CultureInfo.InvariantCulture);
@@ -110,7 +121,7 @@ public sealed class CrashTests
         child.Kill(); // SIGKILL: no finally blocks, no flush, no SQLite close
         child.WaitForExit();
         if (acks < killAfter) throw new InvalidOperationException($"child exited early: {child.StandardError.ReadToEnd()}");
-        return (durable, applied, installed);
+        return (durable, applied, synced, installed);
     }
 
     private static string? CheckLog(string path, int seed, long durableThrough)
@@ -129,10 +140,15 @@ public sealed class CrashTests
                $"(loaded {loaded.Entries.Count} entries after snapshot {loaded.Snapshot?.Index ?? 0}, hard state {loaded.HardState})";
     }
 
-    private static string? CheckMvcc(string path, ulong appliedThrough)
+    /// <summary>A process crash keeps what the OS was given, so every committed batch (<paramref name="appliedThrough"/>)
+    /// survives; a power loss would keep at least the synced ones (<paramref name="syncedThrough"/>). Either way
+    /// the data is exactly its applied index's.</summary>
+    private static string? CheckMvcc(string path, ulong appliedThrough, ulong syncedThrough)
     {
         using var store = new SqliteMvccBackend(path);
         var applied = store.AppliedIndex;
+        if (applied < syncedThrough) return $"applied index {applied} is behind the durable applied index {syncedThrough} reported before the kill";
+        if (store.DurableAppliedIndex != applied) return $"reopened at applied index {applied} but durable only through {store.DurableAppliedIndex}";
         var marker = store.Get(CrashWorkload.Marker, store.CurrentRevision)?.Value.ToStringUtf8();
         var dataThrough = marker is null ? 0UL : ulong.Parse(marker, System.Globalization.CultureInfo.InvariantCulture);
         if (applied < appliedThrough) return $"applied index {applied} is behind acknowledged batch {appliedThrough}";

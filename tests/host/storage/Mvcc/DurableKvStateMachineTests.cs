@@ -67,6 +67,9 @@ public sealed class DurableKvStateMachineTests : IDisposable
                 machine.Apply((ulong)i, commands[i - 1]);
                 if (i == persistedThrough) machine.PersistApplied();
             }
+            Assert.Equal((ulong)persistedThrough, machine.StoredAppliedIndex);
+            Assert.True(machine.DurableAppliedIndex <= machine.StoredAppliedIndex, "the durable index never runs ahead of the committed one");
+            backend.SyncCommitted();
             Assert.Equal((ulong)persistedThrough, machine.DurableAppliedIndex);
         } // a crash: the batch after persistedThrough is rolled back
 
@@ -81,6 +84,31 @@ public sealed class DurableKvStateMachineTests : IDisposable
         Assert.Equal(reference.TakeSnapshot(), recovered.TakeSnapshot());
         recovered.PersistApplied();
         Assert.Equal(100UL, reopened.AppliedIndex);
+    }
+
+    [Fact]
+    public void A_committed_batch_counts_as_durable_only_once_it_is_synced()
+    {
+        var path = _dir.File("kv.db");
+        using (var backend = new SqliteMvccBackend(path))
+        {
+            Assert.Equal(0UL, backend.DurableAppliedIndex);
+            backend.BeginBatch();
+            backend.PutLastLeaseId(7);
+            backend.CommitBatch(5);
+            Assert.Equal(5UL, backend.AppliedIndex);
+            Assert.Contains(backend.DurableAppliedIndex, new[] { 0UL, 5UL }); // 5 once the background sync ran
+            backend.SyncCommitted();
+            Assert.Equal(5UL, backend.DurableAppliedIndex);
+            backend.BeginBatch();
+            backend.PutLastLeaseId(8);
+            backend.CommitBatch(9);
+            Assert.Contains(backend.DurableAppliedIndex, new[] { 5UL, 9UL });
+        }
+        using var reopened = new SqliteMvccBackend(path);
+        Assert.Equal(9UL, reopened.AppliedIndex);
+        Assert.Equal(9UL, reopened.DurableAppliedIndex); // what a restart finds is synced before it counts
+        Assert.Equal(8, reopened.LastLeaseId);
     }
 
     [Fact]
