@@ -146,6 +146,7 @@ internal static class ServerProgram
 
     private const string Usage = """
         Usage: cairn [flags]   (etcd's flag names; defaults serve one member on 127.0.0.1:2379 from ./default.cairn)
+               cairn snapshot restore FILE [flags]   (a new member's data dir from an etcd-format snapshot; cairn snapshot --help)
           --name                           member name (default "default")
           --data-dir                       data directory (default "${name}.cairn")
           --listen-client-urls             URLs to serve clients on (default http://127.0.0.1:2379)

@@ -30,8 +30,7 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
                 Leader = raft.Leader,
                 RaftIndex = raft.CommitIndex,
                 RaftTerm = raft.Term,
-                // etcd counts every applied entry, the leader's empty one too (not only the KV commands)
-                RaftAppliedIndex = Math.Max(raft.AppliedIndex, node.Kv.StateMachine.AppliedIndex),
+                RaftAppliedIndex = Math.Max(raft.AppliedIndex, node.Kv.StateMachine.AppliedIndex), // etcd: every applied entry, empty and conf entries too
                 DbSize = node.StoreSizeBytes,
                 DbSizeInUse = node.StoreSizeInUseBytes,
             };
@@ -100,28 +99,54 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
         return new DefragmentResponse { Header = calls.Header() };
     }
 
-    /// <summary>Streams a consistent copy of the KV state (taken on the loop at one applied index) in
-    /// 32 KiB chunks, in the <see cref="SnapshotFile"/> layout that ends with etcd's SHA-256.</summary>
+    /// <summary>etcd's snapshot: the KV store's committed state, read in one SQLite read transaction off the
+    /// loop, as a bbolt file in etcd 3.4's layout followed by its SHA-256 (<see cref="Cairn.Host.Snapshot.SnapshotStream"/>),
+    /// in 32 KiB chunks; <c>etcdctl snapshot status</c> and <c>snapshot restore</c> read it.</summary>
     public override async Task Snapshot(SnapshotRequest request, IServerStreamWriter<SnapshotResponse> responseStream, ServerCallContext context)
     {
         var node = calls.Node;
-        (byte[] data, long revision) = await calls.Ask(() => (node.Kv.StateMachine.TakeSnapshot(), node.Kv.StateMachine.Revision)).ConfigureAwait(false);
-        byte[] blob = SnapshotFile.Encode(data);
-        ResponseHeader header = calls.Stamp(new ResponseHeader { Revision = revision });
-        for (int offset = 0; offset < blob.Length; offset += SnapshotChunkBytes)
+        await CommitAppliedBatch(context.CancellationToken).ConfigureAwait(false);
+        string store = Path.Combine(node.Settings.MemberDir, Node.NodeHost.KvFileName);
+        using var snapshot = await Task.Run(() => Cairn.Host.Snapshot.SnapshotStream.Create(store, node.Settings.MemberDir, node.Settings.Layout.Members),
+            context.CancellationToken).ConfigureAwait(false);
+        ResponseHeader header = calls.Stamp(new ResponseHeader { Revision = snapshot.Revision });
+        long remaining = snapshot.TotalBytes;
+        bool first = true;
+        await foreach (ReadOnlyMemory<byte> blob in snapshot.Chunks(SnapshotChunkBytes, context.CancellationToken).ConfigureAwait(false))
         {
-            int length = Math.Min(SnapshotChunkBytes, blob.Length - offset);
-            var chunk = new SnapshotResponse
-            {
-                RemainingBytes = (ulong)(blob.Length - offset - length),
-                Blob = ByteString.CopyFrom(blob, offset, length),
-            };
-            if (offset == 0)
+            remaining -= blob.Length;
+            var chunk = new SnapshotResponse { RemainingBytes = (ulong)remaining, Blob = ByteString.CopyFrom(blob.Span) };
+            if (first)
             {
                 chunk.Header = header;
                 chunk.Version = Config.ServerSettings.Version;
+                first = false;
             }
             await responseStream.WriteAsync(chunk, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Heartbeats a snapshot waits for the applied entries to become durable in the log.</summary>
+    public const int SnapshotCommitWaitsMax = 50;
+
+    /// <summary>etcd's ForceCommit before a snapshot: commits the store's open apply batch, so the snapshot
+    /// holds everything applied so far. The batch may be committed only once the log covers it (the store is
+    /// never ahead of the log); after <see cref="SnapshotCommitWaitsMax"/> heartbeats the snapshot takes the
+    /// last committed batch instead, which is consistent too.</summary>
+    private async Task CommitAppliedBatch(CancellationToken cancel)
+    {
+        var node = calls.Node;
+        for (int wait = 0; wait < SnapshotCommitWaitsMax; wait++)
+        {
+            bool committed = await calls.Ask(() =>
+            {
+                RaftNode raft = node.Kv.Runtime.Raft;
+                if (raft.AppliedIndex > raft.StableIndex) return false;
+                node.Kv.StateMachine.PersistApplied();
+                return true;
+            }).ConfigureAwait(false);
+            if (committed) return;
+            await Task.Delay(node.Settings.Flags.HeartbeatIntervalMs, cancel).ConfigureAwait(false);
         }
     }
 
