@@ -28,17 +28,11 @@ internal sealed class LeaseService(NodeCalls calls) : Lease.LeaseBase
     {
         while (await requestStream.MoveNext(context.CancellationToken).ConfigureAwait(false))
         {
-            LeaseKeepAliveResponse response = await KeepAliveOnce(requestStream.Current, context).ConfigureAwait(false);
-            await responseStream.WriteAsync(response, context.CancellationToken).ConfigureAwait(false);
+            LeaseKeepAliveRequest request = requestStream.Current;
+            KvResult result = await calls.Call(request, (kv, id) => kv.LeaseKeepAlive(id, request), context).ConfigureAwait(false);
+            result.LeaseKeepAlive.Header = calls.Stamp(result.LeaseKeepAlive.Header);
+            await responseStream.WriteAsync(result.LeaseKeepAlive, context.CancellationToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>One keep-alive of the stream (the JSON gateway's /v3/lease/keepalive sends exactly one).</summary>
-    public async Task<LeaseKeepAliveResponse> KeepAliveOnce(LeaseKeepAliveRequest request, ServerCallContext? context)
-    {
-        KvResult result = await calls.Call(request, (kv, id) => kv.LeaseKeepAlive(id, request), context).ConfigureAwait(false);
-        result.LeaseKeepAlive.Header = calls.Stamp(result.LeaseKeepAlive.Header);
-        return result.LeaseKeepAlive;
     }
 
     public override async Task<LeaseTimeToLiveResponse> LeaseTimeToLive(LeaseTimeToLiveRequest request, ServerCallContext context)

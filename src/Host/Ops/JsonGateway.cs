@@ -9,7 +9,7 @@ namespace Cairn.Host.Ops;
 /// <summary>
 /// etcd's HTTP/JSON gateway (grpc-gateway): POST /v3/kv/range and the rest, bodies in proto3 JSON with
 /// etcd's field names, bytes as base64 and 64-bit integers as strings. Errors answer
-/// <c>{"error": msg, "code": grpc code, "message": msg}</c> with the HTTP status etcd 3.4's grpc-gateway (v1) maps the
+/// <c>{"error": msg, "message": msg, "code": grpc code}</c> with the HTTP status etcd 3.4's grpc-gateway (v1) maps the
 /// code to. Every path is served under <c>/v3/</c> and, as etcd 3.4, under the deprecated <c>/v3beta/</c>.
 /// </summary>
 internal static partial class JsonGateway
