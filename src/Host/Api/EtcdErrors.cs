@@ -24,6 +24,12 @@ internal static class EtcdErrors
     public static RpcException LeaseTtlTooLarge => Make(StatusCode.OutOfRange, "etcdserver: too large lease TTL");
     public static RpcException RequestTooLarge => Make(StatusCode.InvalidArgument, "etcdserver: request is too large");
     public static RpcException TooManyRequests => Make(StatusCode.ResourceExhausted, "etcdserver: too many requests");
+    public static RpcException RootUserNotExist => Make(StatusCode.FailedPrecondition, "etcdserver: root user does not exist");
+
+    public static RpcException UserNotFound => Make(StatusCode.FailedPrecondition, "etcdserver: user name not found");
+
+    public static RpcException RoleNotFound => Make(StatusCode.FailedPrecondition, "etcdserver: role name not found");
+
     public static RpcException AuthNotEnabled => Make(StatusCode.FailedPrecondition, "etcdserver: authentication is not enabled");
     public static RpcException NoLeader => Make(StatusCode.Unavailable, "etcdserver: no leader");
     public static RpcException NotLeader => Make(StatusCode.FailedPrecondition, "etcdserver: not leader");

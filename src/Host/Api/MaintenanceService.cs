@@ -49,22 +49,17 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
     public override async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
     {
         var node = calls.Node;
-        (KvResult result, long compact, long revision) = await calls.Ask(() =>
+        Core.Kv.KvHash hash = await calls.Ask(() => node.Kv.StateMachine.HashKv(request.Revision)).ConfigureAwait(false);
+        if (hash.Error is not null)
         {
-            long rev = request.Revision > 0 ? request.Revision : node.Kv.StateMachine.Revision;
-            var all = new RangeRequest { Key = ByteString.CopyFrom(0), RangeEnd = ByteString.CopyFrom(0), Revision = rev, Serializable = true };
-            return (node.Kv.StateMachine.Read(all), node.Kv.StateMachine.CompactRevision, rev);
-        }).ConfigureAwait(false);
-        if (result.ResultCase == KvResult.ResultOneofCase.Error)
-        {
-            throw EtcdErrors.For(result.Error);
+            throw EtcdErrors.For(hash.Error);
         }
-        using var bytes = new MemoryStream();
-        foreach (KeyValue kv in result.Range.Kvs)
+        // etcd: compact_revision is -1 until the first compaction
+        return new HashKVResponse
         {
-            kv.WriteDelimitedTo(bytes);
-        }
-        return new HashKVResponse { Header = calls.Header(), Hash = Crc32C.Compute(bytes.ToArray()), CompactRevision = compact > 0 ? compact : -1, HashRevision = revision }; // etcd: -1 until the first compaction
+            Header = calls.Header(), Hash = hash.Hash, CompactRevision = hash.CompactRevision > 0 ? hash.CompactRevision : -1,
+            HashRevision = hash.Revision,
+        };
     }
 
     public override async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)
@@ -75,13 +70,10 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
     }
 
     /// <summary>etcd Alarm: get, activate and deactivate go through the log (the Core's replicated alarms), so
-    /// every member reports the same alarms. Activate without a member id raises this member's.</summary>
+    /// every member reports the same alarms. The member id is taken as given, 0 included, as etcd's alarm store
+    /// does (python-etcd3's create_alarm() raises member 0's alarm and lists it as such).</summary>
     public override async Task<AlarmResponse> Alarm(AlarmRequest request, ServerCallContext context)
     {
-        if (request.Action == AlarmRequest.Types.AlarmAction.Activate && request.MemberID == 0)
-        {
-            request.MemberID = calls.Node.Settings.MemberId;
-        }
         KvResult result = await calls.Call(request, (kv, id) => kv.Alarm(id, request), context).ConfigureAwait(false);
         result.Alarm.Header = calls.Stamp(result.Alarm.Header);
         return result.Alarm;

@@ -23,6 +23,7 @@ internal sealed class HostMetrics
     public HostMetrics()
     {
         _ = BackendCommit; // registered even before the SQLite backend reports
+        ProcessMetrics.Register(Metrics.DefaultRegistry);
     }
 
     public Counter LeaderChanges { get; } = Metrics.CreateCounter("etcd_server_leader_changes_seen_total", "The number of leader changes seen.");

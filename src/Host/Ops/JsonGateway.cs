@@ -9,35 +9,47 @@ namespace Cairn.Host.Ops;
 /// <summary>
 /// etcd's HTTP/JSON gateway (grpc-gateway): POST /v3/kv/range and the rest, bodies in proto3 JSON with
 /// etcd's field names, bytes as base64 and 64-bit integers as strings. Errors answer
-/// <c>{"error": msg, "code": grpc code, "message": msg}</c> with the HTTP status grpc-gateway maps the code to.
+/// <c>{"error": msg, "message": msg, "code": grpc code}</c> with the HTTP status etcd 3.4's grpc-gateway (v1) maps the
+/// code to. Every path is served under <c>/v3/</c> and, as etcd 3.4, under the deprecated <c>/v3beta/</c>.
 /// </summary>
 internal static partial class JsonGateway
 {
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true));
 
+    private static readonly string[] Versions = ["/v3/", "/v3beta/"];
+
     public static void Map(WebApplication app)
     {
-        Unary<RangeRequest>(app, "/v3/kv/range", (s, r) => s.Get<KvService>().Range(r, null!));
-        Unary<PutRequest>(app, "/v3/kv/put", (s, r) => s.Get<KvService>().Put(r, null!));
-        Unary<DeleteRangeRequest>(app, "/v3/kv/deleterange", (s, r) => s.Get<KvService>().DeleteRange(r, null!));
-        Unary<TxnRequest>(app, "/v3/kv/txn", (s, r) => s.Get<KvService>().Txn(r, null!));
-        Unary<CompactionRequest>(app, "/v3/kv/compaction", (s, r) => s.Get<KvService>().Compact(r, null!));
-        Unary<LeaseGrantRequest>(app, "/v3/lease/grant", (s, r) => s.Get<LeaseService>().LeaseGrant(r, null!));
-        Unary<LeaseRevokeRequest>(app, "/v3/lease/revoke", (s, r) => s.Get<LeaseService>().LeaseRevoke(r, null!));
-        Unary<LeaseRevokeRequest>(app, "/v3/kv/lease/revoke", (s, r) => s.Get<LeaseService>().LeaseRevoke(r, null!));
-        Unary<LeaseTimeToLiveRequest>(app, "/v3/lease/timetolive", (s, r) => s.Get<LeaseService>().LeaseTimeToLive(r, null!));
-        Unary<LeaseTimeToLiveRequest>(app, "/v3/kv/lease/timetolive", (s, r) => s.Get<LeaseService>().LeaseTimeToLive(r, null!));
-        Unary<LeaseLeasesRequest>(app, "/v3/lease/leases", (s, r) => s.Get<LeaseService>().LeaseLeases(r, null!));
-        Unary<LeaseLeasesRequest>(app, "/v3/kv/lease/leases", (s, r) => s.Get<LeaseService>().LeaseLeases(r, null!));
-        Unary<MemberListRequest>(app, "/v3/cluster/member/list", (s, r) => s.Get<ClusterService>().MemberList(r, null!));
-        Unary<StatusRequest>(app, "/v3/maintenance/status", (s, r) => s.Get<MaintenanceService>().Status(r, null!));
-        Unary<HashKVRequest>(app, "/v3/maintenance/hashkv", (s, r) => s.Get<MaintenanceService>().HashKV(r, null!));
-        Unary<AlarmRequest>(app, "/v3/maintenance/alarm", (s, r) => s.Get<MaintenanceService>().Alarm(r, null!));
-        Unary<DefragmentRequest>(app, "/v3/maintenance/defragment", (s, r) => s.Get<MaintenanceService>().Defragment(r, null!));
-        Unary<AuthStatusRequest>(app, "/v3/auth/status", (s, r) => s.Get<AuthService>().AuthStatus(r, null!));
-        app.MapPost("/v3/watch", Watch);
-        app.MapPost("/v3/lease/keepalive", LeaseKeepAlive);
+        foreach (string version in Versions)
+        {
+            MapVersion(app, version);
+        }
+    }
+
+    private static void MapVersion(WebApplication app, string v)
+    {
+        Unary<RangeRequest>(app, v + "kv/range", (s, r) => s.Get<KvService>().Range(r, null!));
+        Unary<PutRequest>(app, v + "kv/put", (s, r) => s.Get<KvService>().Put(r, null!));
+        Unary<DeleteRangeRequest>(app, v + "kv/deleterange", (s, r) => s.Get<KvService>().DeleteRange(r, null!));
+        Unary<TxnRequest>(app, v + "kv/txn", (s, r) => s.Get<KvService>().Txn(r, null!));
+        Unary<CompactionRequest>(app, v + "kv/compaction", (s, r) => s.Get<KvService>().Compact(r, null!));
+        Unary<LeaseGrantRequest>(app, v + "lease/grant", (s, r) => s.Get<LeaseService>().LeaseGrant(r, null!));
+        Unary<LeaseRevokeRequest>(app, v + "lease/revoke", (s, r) => s.Get<LeaseService>().LeaseRevoke(r, null!));
+        Unary<LeaseRevokeRequest>(app, v + "kv/lease/revoke", (s, r) => s.Get<LeaseService>().LeaseRevoke(r, null!));
+        Unary<LeaseTimeToLiveRequest>(app, v + "lease/timetolive", (s, r) => s.Get<LeaseService>().LeaseTimeToLive(r, null!));
+        Unary<LeaseTimeToLiveRequest>(app, v + "kv/lease/timetolive", (s, r) => s.Get<LeaseService>().LeaseTimeToLive(r, null!));
+        Unary<LeaseLeasesRequest>(app, v + "lease/leases", (s, r) => s.Get<LeaseService>().LeaseLeases(r, null!));
+        Unary<LeaseLeasesRequest>(app, v + "kv/lease/leases", (s, r) => s.Get<LeaseService>().LeaseLeases(r, null!));
+        Unary<MemberListRequest>(app, v + "cluster/member/list", (s, r) => s.Get<ClusterService>().MemberList(r, null!));
+        Unary<StatusRequest>(app, v + "maintenance/status", (s, r) => s.Get<MaintenanceService>().Status(r, null!));
+        Unary<HashKVRequest>(app, v + "maintenance/hashkv", (s, r) => s.Get<MaintenanceService>().HashKV(r, null!));
+        Unary<AlarmRequest>(app, v + "maintenance/alarm", (s, r) => s.Get<MaintenanceService>().Alarm(r, null!));
+        Unary<DefragmentRequest>(app, v + "maintenance/defragment", (s, r) => s.Get<MaintenanceService>().Defragment(r, null!));
+        Unary<AuthStatusRequest>(app, v + "auth/status", (s, r) => s.Get<AuthService>().AuthStatus(r, null!));
+        Unary<AuthenticateRequest>(app, v + "auth/authenticate", (s, r) => s.Get<AuthService>().Authenticate(r, null!));
+        app.MapPost(v + "watch", Watch);
+        app.MapPost(v + "lease/keepalive", LeaseKeepAlive);
     }
 
     /// <summary>grpc-gateway's server stream for /v3/watch: the body is one WatchRequest (a create), and every
@@ -88,6 +100,14 @@ internal static partial class JsonGateway
         }
     }
 
+    private static async Task<T> Body<T>(HttpContext http)
+        where T : IMessage<T>, new()
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        string body = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
+        return body.Trim().Length == 0 ? new T() : Parser.Parse<T>(body);
+    }
+
     private static T Get<T>(this IServiceProvider services) => ActivatorUtilities.CreateInstance<T>(services);
 
     private static void Unary<TRequest>(WebApplication app, string path, Func<IServiceProvider, TRequest, Task> handler)
@@ -98,9 +118,7 @@ internal static partial class JsonGateway
             TRequest request;
             try
             {
-                using var reader = new StreamReader(http.Request.Body);
-                string body = await reader.ReadToEndAsync(http.RequestAborted).ConfigureAwait(false);
-                request = body.Trim().Length == 0 ? new TRequest() : Parser.Parse<TRequest>(body);
+                request = await Body<TRequest>(http).ConfigureAwait(false);
             }
             catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
             {
@@ -121,15 +139,18 @@ internal static partial class JsonGateway
         });
     }
 
+    /// <summary>grpc-gateway v1's error body, its fields in etcd 3.4's order: error, message, code.</summary>
     private static IResult Error(StatusCode code, string message) =>
-        Results.Json(new Dictionary<string, object> { ["error"] = message, ["code"] = (int)code, ["message"] = message }, statusCode: HttpStatus(code));
+        Results.Json(new Dictionary<string, object> { ["error"] = message, ["message"] = message, ["code"] = (int)code }, statusCode: HttpStatus(code));
 
-    /// <summary>grpc-gateway's HTTPStatusFromCode.</summary>
+    /// <summary>grpc-gateway v1's HTTPStatusFromCode, as etcd 3.4 answers (FailedPrecondition is 412 there, e.g.
+    /// "authentication is not enabled"; Canceled 408).</summary>
     private static int HttpStatus(StatusCode code) => code switch
     {
         StatusCode.OK => 200,
-        StatusCode.Cancelled => 499,
-        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange => 400,
+        StatusCode.Cancelled => 408,
+        StatusCode.FailedPrecondition => 412,
+        StatusCode.InvalidArgument or StatusCode.OutOfRange => 400,
         StatusCode.DeadlineExceeded => 504,
         StatusCode.NotFound => 404,
         StatusCode.AlreadyExists or StatusCode.Aborted => 409,

@@ -17,11 +17,14 @@ public sealed class AlarmTests
         using var cluster = new CairnCluster(3);
         await cluster.Start();
         CairnProcess raiser = cluster.Members[1];
+        ulong raiserId = MemberId(raiser);
         using (var client = new EtcdClient(raiser.Url))
         {
-            await client.AlarmAsync(new AlarmRequest { Action = AlarmRequest.Types.AlarmAction.Activate, Alarm = AlarmType.Nospace });
+            await client.AlarmAsync(new AlarmRequest
+            {
+                Action = AlarmRequest.Types.AlarmAction.Activate, MemberID = raiserId, Alarm = AlarmType.Nospace,
+            });
         }
-        ulong raiserId = MemberId(raiser);
         foreach (CairnProcess member in cluster.Members)
         {
             Assert.Contains($"memberID:{raiserId} alarm:NOSPACE", Etcdctl.Ok(member.Endpoint, "alarm", "list"));

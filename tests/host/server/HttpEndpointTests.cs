@@ -74,6 +74,32 @@ public sealed class HttpEndpointTests(SingleMemberFixture server) : IClassFixtur
         Assert.Contains("\"value\":\"eA==\"", line);
     }
 
+    /// <summary>As etcd 3.4's grpc-gateway: /v3beta/ serves the same API, a body that is not JSON is a 400 with code 3,
+    /// FailedPrecondition is 412 (authenticate without auth), errors list error, message, code in that order, and
+    /// /v3/lease/keepalive answers one {"result":...} line.</summary>
+    [Fact]
+    public async Task Json_gateway_matches_etcd_3_4s_paths_statuses_and_keepalive()
+    {
+        using var http = new HttpClient();
+        async Task<(HttpStatusCode Status, string Body)> Post(string path, string body)
+        {
+            HttpResponseMessage r = await http.PostAsync(server.Member.Url + path, new StringContent(body, Encoding.UTF8, "application/json"));
+            return (r.StatusCode, await r.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await Post("/v3beta/kv/put", "{\"key\":\"Z2I=\",\"value\":\"eA==\"}")).Status);
+        (HttpStatusCode status, string body) = await Post("/v3/kv/range", "notjson");
+        Assert.Equal((HttpStatusCode.BadRequest, true), (status, body.Contains("\"code\":3", StringComparison.Ordinal)));
+        (status, body) = await Post("/v3/auth/authenticate", "{\"name\":\"root\",\"password\":\"x\"}");
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal("{\"error\":\"etcdserver: authentication is not enabled\",\"message\":\"etcdserver: authentication is not enabled\",\"code\":9}", body);
+        (_, body) = await Post("/v3/lease/grant", "{\"TTL\":60}");
+        string id = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("ID").GetString()!;
+        (status, body) = await Post("/v3/lease/keepalive", "{\"ID\":" + id + "}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.StartsWith("{\"result\":{\"header\":", body, StringComparison.Ordinal);
+        Assert.Contains("\"ID\":\"" + id + "\",\"TTL\":\"60\"", body);
+    }
+
     [Fact]
     public async Task Json_gateway_lease_keepalive_renews_and_answers_each_request()
     {

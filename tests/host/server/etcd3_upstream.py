@@ -1,6 +1,9 @@
 # The server-facing checks of python-etcd3's upstream suite (kragniz/python-etcd3 tests/test_etcd3.py), rewritten
 # as one bounded script for Debian's python3-etcd3 0.12 against one cairn member. Argument: host:port.
+import json
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -177,7 +180,36 @@ def cluster():
         assert "compacted" in str(err), err
 
 
-for name, fn in [("kv", kv), ("txn", txn), ("watch", watch), ("lease", lease), ("lock", lock), ("cluster", cluster)]:
+def alarms():
+    # upstream TestAlarms: an alarm keeps the member id it is raised with, 0 ("all members") included
+    member = next(etcd.members)
+    try:
+        raised = etcd.create_alarm()
+        assert len(raised) == 1 and raised[0].member_id == 0 and raised[0].alarm_type == etcdrpc.NOSPACE, raised
+        raised = etcd.create_alarm(member_id=member.id)
+        assert len(raised) == 1 and raised[0].member_id == member.id, raised
+        listed = sorted(a.member_id for a in etcd.list_alarms())
+        assert listed == sorted([0, member.id]), listed
+        etcd.disarm_alarm()
+        assert [a.member_id for a in etcd.list_alarms()] == [member.id]
+    finally:
+        etcd.disarm_alarm()
+        etcd.disarm_alarm(member.id)
+    assert list(etcd.list_alarms()) == []
+
+
+def snapshot():
+    # upstream test_snapshot: etcdctl snapshot status reads the file (a bbolt database, as etcd's)
+    rev = etcd.put(P + "snap", "v").header.revision
+    with tempfile.NamedTemporaryFile() as f:
+        etcd.snapshot(f)
+        f.flush()
+        status = json.loads(subprocess.check_output(["etcdctl", "snapshot", "status", f.name, "-w", "json"], timeout=30))
+    assert status["revision"] >= rev and status["totalKey"] > 0, status
+
+
+for name, fn in [("kv", kv), ("txn", txn), ("watch", watch), ("lease", lease), ("lock", lock), ("cluster", cluster),
+                 ("alarms", alarms), ("snapshot", snapshot)]:
     check(name, fn)
 clean()
 print("python etcd3 upstream ok")
