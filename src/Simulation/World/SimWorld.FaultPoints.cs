@@ -67,6 +67,7 @@ public sealed partial class SimWorld : INodeObserver
     public void OnSnapshotRestored(ulong node, SnapshotRecord snapshot)
     {
         SnapshotsInstalled++;
+        NoteTransferDone(node, snapshot.Index);
         Checker.OnSnapshotRestored(node, snapshot);
         Trace("snapshot", (int)node, (long)snapshot.Index);
     }
