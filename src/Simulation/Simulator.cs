@@ -44,6 +44,8 @@ public static class Simulator
             SnapshotTransfersStarted = world.SnapshotTransfersStarted,
             SnapshotChunksPerTransferMax = world.SnapshotChunksPerTransferMax,
             SnapshotTransfersCompleted = world.SnapshotTransfersCompleted,
+            UnreachableReports = world.UnreachableReports,
+            SnapshotFailureReports = world.SnapshotFailureReports,
             SnapshotTransferMsTotal = world.SnapshotTransferMsTotal,
             SnapshotTransferMsMax = world.SnapshotTransferMsMax,
             SnapshotsTaken = world.SnapshotsTaken,

@@ -80,27 +80,28 @@ public sealed partial class RaftNode
         }
         var windowBytes = (long)(transfer.Recovering ? 1 : _options.SnapshotChunksInFlightMax) * _options.SnapshotChunkBytesMax;
         while (!transfer.AllSent && (transfer.InFlightBytes < windowBytes || _bugs.SnapshotWindowOverrun))
-            SendSnapshotChunk(to, transfer);
+            transfer.Sent(SendSnapshotChunk(to, transfer, transfer.Next));
         pr.Replicating = false;
         pr.Inflight.Clear();
         pr.ProbeSent = true; // the window moves on receipts; a heartbeat answer resends what was lost
     }
 
-    private void SendSnapshotChunk(ulong to, SnapshotTransfer transfer)
+    /// <summary>Sends the chunk at <paramref name="offset"/>; returns its length.</summary>
+    private int SendSnapshotChunk(ulong to, SnapshotTransfer transfer, long offset)
     {
         var source = transfer.Source;
-        var data = new byte[(int)Math.Min(_options.SnapshotChunkBytesMax, source.Length - transfer.Next)];
-        source.Read(transfer.Next, data);
+        var data = new byte[(int)Math.Min(_options.SnapshotChunkBytesMax, source.Length - offset)];
+        source.Read(offset, data);
         // A bad read of the snapshot (before the chunk's checksum is computed): only the whole snapshot's CRC catches it.
         if (data.Length > 0 && Buggify.Fires(FaultPoint.CorruptSnapshotChunk)) data[data.Length / 2] ^= 0x10;
         Send(new Message
         {
             Type = MessageType.MsgSnapshot, To = to, Index = source.Index, LogTerm = source.Term, Commit = _log.Committed,
-            SnapshotOffset = (ulong)transfer.Next, SnapshotDone = transfer.Next + data.Length == source.Length,
+            SnapshotOffset = (ulong)offset, SnapshotDone = offset + data.Length == source.Length,
             SnapshotData = UnsafeByteOperations.UnsafeWrap(data), SnapshotLength = (ulong)source.Length, SnapshotCrc = source.Crc,
             SnapshotChunkCrc = Crc32C.Compute(data),
         }, afterPersist: false);
-        transfer.Sent(data.Length);
+        return data.Length;
     }
 
     /// <summary>A cumulative receipt (or a rejection naming the offset the follower expects) for a snapshot chunk.</summary>
@@ -110,7 +111,9 @@ public sealed partial class RaftNode
         var pr = _progress[m.From];
         pr.Heard();
         if (pr.Transfer is not { } transfer || m.Index != transfer.Source.Index || pr.Next > transfer.Source.Index) return;
-        if (transfer.OnExpected((long)Math.Min(m.SnapshotOffset, long.MaxValue), m.Reject)) SendSnapshotWindow(m.From, pr);
+        var receipt = transfer.OnExpected((long)Math.Min(m.SnapshotOffset, long.MaxValue), m.Reject);
+        if (receipt == SnapshotReceipt.ResendFirst) SendSnapshotChunk(m.From, transfer, transfer.Acked);
+        if (receipt != SnapshotReceipt.None) SendSnapshotWindow(m.From, pr);
     }
 
     /// <summary>A heartbeat answer says which snapshot of ours the follower is receiving and where it stands.</summary>
@@ -119,8 +122,9 @@ public sealed partial class RaftNode
         pr.PartialIndex = m.Index;
         pr.PartialOffset = (long)Math.Min(m.SnapshotOffset, long.MaxValue);
         if (pr.Transfer is not { } transfer) return;
-        if (m.Index == transfer.Source.Index) transfer.OnExpected(pr.PartialOffset, rejected: false);
-        if (periodic) transfer.OnHeartbeat();
+        var held = m.Index == transfer.Source.Index ? pr.PartialOffset : 0;
+        transfer.OnExpected(held, refused: false);
+        if (periodic) transfer.OnHeartbeat(held);
     }
 
     /// <summary>

@@ -27,7 +27,34 @@ public sealed partial class RaftNode
         public bool SameTransfer(ulong term, Message m) => Term == term && From == m.From && Index == m.Index && LogTerm == m.LogTerm
             && Length == (long)m.SnapshotLength && ExpectedCrc == m.SnapshotCrc;
 
-        public void Append(ByteString chunk)
+        /// <summary>Chunks that arrived ahead of <see cref="Received"/> (the network reorders), by offset, kept until the gap
+        /// before them fills; at most <see cref="AheadBytesMax"/> bytes.</summary>
+        private readonly SortedDictionary<long, ByteString> _ahead = new();
+        private long _aheadBytes;
+
+        /// <summary>The reorder buffer's bound: the chunks a leader may have in flight.</summary>
+        public long AheadBytesMax { get; init; }
+
+        /// <summary>Takes a verified chunk at <paramref name="offset"/>: appended when it is the next one (with any chunks
+        /// held ahead that now follow), held when it lies ahead within the bound, else dropped (a duplicate, or too far).</summary>
+        public void Take(long offset, ByteString chunk)
+        {
+            if (offset > Received)
+            {
+                if (!_ahead.ContainsKey(offset) && _aheadBytes + chunk.Length <= AheadBytesMax) { _ahead[offset] = chunk; _aheadBytes += chunk.Length; }
+                return;
+            }
+            if (offset < Received) return;
+            Append(chunk);
+            while (_ahead.Count > 0 && _ahead.First() is var (at, next) && at <= Received)
+            {
+                _ahead.Remove(at);
+                _aheadBytes -= next.Length;
+                if (at == Received) Append(next); // a held chunk below Received duplicated bytes already appended
+            }
+        }
+
+        private void Append(ByteString chunk)
         {
             chunk.WriteTo(Data);
             Crc = Crc32C.Append(Crc, chunk.Span);
@@ -58,15 +85,16 @@ public sealed partial class RaftNode
         // A first chunk starts a transfer, unless it duplicates the first chunk of the one in progress.
         if (offset == 0 && (!same || _incoming!.Received == 0))
         {
-            _incoming = new IncomingSnapshot(Term, m.From, m);
+            _incoming = new IncomingSnapshot(Term, m.From, m) { AheadBytesMax = (long)_options.SnapshotChunksInFlightMax * _options.SnapshotChunkBytesMax };
             same = true;
         }
         var expected = same ? (ulong)_incoming!.Received : 0;
-        // Out of order, or damaged on the way (its own CRC fails): not appended; the leader resends from `expected`.
-        var damaged = same && expected == offset && Crc32C.Compute(m.SnapshotData.Span) != m.SnapshotChunkCrc;
+        // Of another transfer, or damaged on the way (its own CRC fails): refused; the leader resends from `expected`.
+        var damaged = same && Crc32C.Compute(m.SnapshotData.Span) != m.SnapshotChunkCrc;
         if (damaged) SnapshotChunksRefused++;
-        if (!same || expected != offset || damaged) { AnswerSnapshotChunk(m, expected, reject: true); return; }
-        _incoming!.Append(m.SnapshotData);
+        if (!same || damaged) { AnswerSnapshotChunk(m, expected, reject: true); return; }
+        // In order, ahead (held until the gap fills) or a duplicate: the receipt is cumulative either way.
+        _incoming!.Take((long)offset, m.SnapshotData);
         if (_incoming.Received < _incoming.Length) { AnswerSnapshotChunk(m, (ulong)_incoming.Received, reject: false); return; }
         if (_incoming.Crc != _incoming.ExpectedCrc && !_bugs.SnapshotInstallUnverified)
         {

@@ -8,12 +8,9 @@ namespace Cairn.Core.Raft;
 /// </summary>
 internal sealed class SnapshotTransfer
 {
-    /// <summary>No rewind yet.</summary>
+    /// <summary>No heartbeat answer yet.</summary>
     private const long None = -1;
 
-    /// <summary>The offset of the last rewind a rejection caused: the other chunks of the same window rejected at the
-    /// same offset do not resend the window again (go-back-N once per gap; a heartbeat answer repairs the rest).</summary>
-    private long _rewoundAt = None;
     /// <summary><see cref="Acked"/> at the last periodic heartbeat answer: no progress since then means the chunks in
     /// flight were lost.</summary>
     private long _ackedAtBeat = None;
@@ -50,34 +47,40 @@ internal sealed class SnapshotTransfer
         if (Next == Source.Length) AllSent = true;
     }
 
-    /// <summary>The follower expects <paramref name="offset"/> next (a receipt, a rejection or a heartbeat answer).
-    /// Returns true when the window moved and more chunks may go.</summary>
-    public bool OnExpected(long offset, bool rejected)
+    /// <summary>Receipts that repeat <see cref="Acked"/> before the chunk at <see cref="Acked"/> is resent: the follower
+    /// holds later chunks (it keeps those within its window) but still misses that one (TCP's fast retransmit).</summary>
+    public const int RepeatedReceiptsMax = 3;
+
+    private int _repeatedReceipts;
+
+    /// <summary>The follower expects <paramref name="offset"/> next (a receipt, a refusal or a heartbeat answer).</summary>
+    public SnapshotReceipt OnExpected(long offset, bool refused)
     {
         offset = Math.Clamp(offset, 0, Source.Length);
         if (offset > Acked)
         {
             Acked = offset;
             Recovering = false;
+            _repeatedReceipts = 0;
             if (Next < Acked) { Next = Acked; AllSent = Next == Source.Length && Source.Length > 0; }
-            return true;
+            return SnapshotReceipt.Slide;
         }
-        if (!rejected) return false; // a stale or duplicated receipt
-        // Further back: the follower lost its partial copy. At the window's start: a chunk was lost or refused
-        // (its CRC failed); resend from there, once per gap.
-        if (offset == Acked && _rewoundAt == offset) return false;
-        Rewind(offset);
-        _rewoundAt = offset;
-        return true;
+        // Anything further back is a stale answer (the network reorders and duplicates): a follower's offset only grows
+        // while it keeps its copy, and one that lost it shows as a stall (see OnHeartbeat).
+        if (offset != Acked || Next == Acked) return SnapshotReceipt.None;
+        // The chunk at the window's start was refused (its CRC failed) or lost while later ones arrived: resend it alone.
+        if (refused || ++_repeatedReceipts == RepeatedReceiptsMax) return SnapshotReceipt.ResendFirst;
+        return SnapshotReceipt.None;
     }
 
-    /// <summary>A periodic heartbeat answer: when the follower made no progress since the last one, the chunks in flight
-    /// were lost and go again from <see cref="Acked"/>.</summary>
-    public void OnHeartbeat()
+    /// <summary>A periodic heartbeat answer, in which the follower says it holds <paramref name="held"/> bytes of this
+    /// snapshot: when it made no progress since the last one, the chunks in flight were lost and go again from where it
+    /// stands (from 0 when it lost its copy: it restarted, or discarded a snapshot whose CRC failed).</summary>
+    public void OnHeartbeat(long held)
     {
         if (_ackedAtBeat == Acked && (Next > Acked || AllSent))
         {
-            Rewind(Acked);
+            Rewind(Math.Clamp(held, 0, Acked));
             Recovering = true;
         }
         _ackedAtBeat = Acked;
@@ -88,4 +91,15 @@ internal sealed class SnapshotTransfer
         Acked = Next = offset;
         AllSent = false;
     }
+}
+
+/// <summary>What a follower's answer asks of the leader's side of a transfer.</summary>
+internal enum SnapshotReceipt
+{
+    /// <summary>Nothing new (a stale or repeated answer).</summary>
+    None,
+    /// <summary>The window moved: more chunks may go.</summary>
+    Slide,
+    /// <summary>The chunk at the window's start is missing at the follower: send it again.</summary>
+    ResendFirst,
 }

@@ -62,8 +62,11 @@ public sealed partial class SimWorld
                 request.Request.Deliver(node);
                 break;
             case ReportEvent report:
+                UnreachableReports++;
                 node.Runtime!.ReportUnreachable((ulong)report.Peer);
-                if (report.SnapshotLost) node.Runtime.ReportSnapshot((ulong)report.Peer, SnapshotStatus.Failure);
+                if (!report.SnapshotLost) break;
+                SnapshotFailureReports++;
+                node.Runtime.ReportSnapshot((ulong)report.Peer, SnapshotStatus.Failure);
                 break;
         }
     }
@@ -88,6 +91,9 @@ public sealed partial class SimWorld
                 return;
         }
     }
+
+    /// <summary>ReportUnreachable and ReportSnapshot(Failure) calls the transport made, across every node.</summary>
+    public long UnreachableReports, SnapshotFailureReports;
 
     /// <summary>How long the transport takes to notice that a frame did not get through (a broken connection).</summary>
     public const long UnreachableNoticeMs = 5;

@@ -133,17 +133,17 @@ public sealed class SnapshotTests
         Assert.Empty(ready.Entries);
     }
 
-    /// <summary>Lost, duplicated and reordered chunks: the follower accepts only the next expected offset, tells the
-    /// leader where it is, and assembles exactly the leader's bytes.</summary>
+    /// <summary>Lost, duplicated and reordered chunks: the follower appends in order, holds chunks that arrive ahead
+    /// (within its window) until the gap fills, tells the leader where it is, and assembles exactly the leader's bytes.</summary>
     [Fact]
     public void Section7_ChunksAssembleDespiteDuplicatesAndReordering()
     {
         var follower = FollowerWithLog(1);
         const string whole = "abcdefghi";
         follower.Step(Chunk(3, 2, whole, 0, 3));
-        follower.Step(Chunk(3, 2, whole, 6, 3));  // reordered: "def" is missing
-        var reject = follower.TakeReady().MessagesNow.Last();
-        Assert.Equal((MessageType.MsgSnapshotResponse, true, 3UL), (reject.Type, reject.Reject, reject.SnapshotOffset));
+        follower.Step(Chunk(3, 2, whole, 6, 3));  // reordered: "def" is missing; "ghi" is held, the receipt stays at 3
+        var receipt = follower.TakeReady().MessagesNow.Last();
+        Assert.Equal((MessageType.MsgSnapshotResponse, false, 3UL), (receipt.Type, receipt.Reject, receipt.SnapshotOffset));
         follower.Step(Chunk(3, 2, whole, 0, 3)); // duplicate of the first chunk
         follower.Step(Chunk(3, 2, whole, 3, 3));
         follower.Step(Chunk(3, 2, whole, 3, 3)); // duplicate
