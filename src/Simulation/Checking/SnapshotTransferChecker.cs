@@ -23,6 +23,7 @@ internal sealed class SnapshotTransferChecker(ViolationLog violations)
 
     private readonly Dictionary<ulong, List<(ulong Length, uint Crc)>> _announced = new();
     private readonly Dictionary<(ulong Leader, ulong Follower, ulong Index), ulong> _reported = new();
+    private bool _windowReported;
 
     /// <summary>A message left <paramref name="node"/>; <paramref name="options"/> are the sender's.</summary>
     public void OnSent(ulong node, Message m, RaftOptions options)
@@ -53,8 +54,9 @@ internal sealed class SnapshotTransferChecker(ViolationLog violations)
         var known = _reported.GetValueOrDefault((leader, m.To, m.Index));
         var limit = known + (ulong)options.SnapshotChunksInFlightMax * (ulong)options.SnapshotChunkBytesMax;
         var end = m.SnapshotOffset + (ulong)m.SnapshotData.Length;
-        if (end > limit)
-            violations.Report("SnapshotWindow", $"leader {leader} sent follower {m.To} snapshot {m.Index} bytes up to {end}, "
+        if (end <= limit || _windowReported) return;
+        _windowReported = true; // once: an overrunning leader sends hundreds of chunks within one event
+        violations.Report("SnapshotWindow", $"leader {leader} sent follower {m.To} snapshot {m.Index} bytes up to {end}, "
                 + $"past its window: the follower never reported beyond {known}, and {options.SnapshotChunksInFlightMax} chunks of "
                 + $"{options.SnapshotChunkBytesMax} bytes may be in flight", (int)leader, (int)m.To);
     }
