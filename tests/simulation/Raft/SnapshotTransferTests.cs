@@ -196,3 +196,52 @@ public sealed class SnapshotTransferTests
         };
     }
 }
+
+/// <summary>The leader's window bookkeeping on its own (<see cref="SnapshotTransfer"/>).</summary>
+public sealed class SnapshotTransferWindowTests
+{
+    private static SnapshotTransfer SentAll(int chunks, int chunkBytes)
+    {
+        var t = new SnapshotTransfer(new InMemorySnapshotSource(9, 2, ByteString.CopyFrom(new byte[chunks * chunkBytes])), 0);
+        for (var i = 0; i < chunks; i++) t.Sent(chunkBytes);
+        return t;
+    }
+
+    /// <summary>Answers behind the cumulative receipt are stale (reordered or duplicated) and change nothing: rewinding on
+    /// them made a storm of resent windows.</summary>
+    [Fact]
+    public void StaleAnswers_ChangeNothing()
+    {
+        var t = SentAll(8, 4);
+        Assert.Equal(SnapshotReceipt.Slide, t.OnExpected(16, refused: false));
+        Assert.Equal(SnapshotReceipt.None, t.OnExpected(8, refused: false));
+        Assert.Equal(SnapshotReceipt.None, t.OnExpected(4, refused: true));
+        Assert.Equal((16L, 32L), (t.Acked, t.Next));
+    }
+
+    /// <summary>A refusal at the window's start, or RepeatedReceiptsMax receipts repeating it, resend that chunk alone.</summary>
+    [Fact]
+    public void MissingFirstChunk_IsResent_OnARefusalOrRepeatedReceipts()
+    {
+        var t = SentAll(8, 4);
+        t.OnExpected(8, refused: false);
+        Assert.Equal(SnapshotReceipt.ResendFirst, t.OnExpected(8, refused: true));
+        for (var i = 1; i < SnapshotTransfer.RepeatedReceiptsMax; i++) Assert.Equal(SnapshotReceipt.None, t.OnExpected(8, refused: false));
+        Assert.Equal(SnapshotReceipt.ResendFirst, t.OnExpected(8, refused: false));
+        Assert.Equal(32L, t.Next); // the rest stays sent: the follower holds it
+    }
+
+    /// <summary>No progress between two periodic heartbeat answers: resend from what the follower holds (0 when it lost
+    /// its copy), one chunk at a time until a receipt moves the window.</summary>
+    [Fact]
+    public void Stall_ResendsFromWhatTheFollowerHolds()
+    {
+        var t = SentAll(8, 4);
+        t.OnExpected(12, refused: false);
+        t.OnHeartbeat(12);
+        Assert.False(t.Recovering);
+        t.OnHeartbeat(0); // the follower restarted: it holds nothing
+        Assert.True(t.Recovering);
+        Assert.Equal((0L, 0L, false), (t.Acked, t.Next, t.AllSent));
+    }
+}
