@@ -33,6 +33,16 @@ public sealed record RunResult
     public long SnapshotTransfersStarted { get; init; }
     /// <summary>The most chunks one completed snapshot transfer spanned.</summary>
     public long SnapshotChunksPerTransferMax { get; init; }
+    /// <summary>ReportUnreachable and ReportSnapshot(Failure) calls the simulated transport made.</summary>
+    public long UnreachableReports { get; init; }
+    /// <inheritdoc cref="UnreachableReports"/>
+    public long SnapshotFailureReports { get; init; }
+    /// <summary>Transfers that ended in the follower restoring the snapshot (from its first chunk).</summary>
+    public long SnapshotTransfersCompleted { get; init; }
+    /// <summary>Simulated ms those transfers took, summed.</summary>
+    public long SnapshotTransferMsTotal { get; init; }
+    /// <summary>The longest of those transfers, simulated ms.</summary>
+    public long SnapshotTransferMsMax { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
     /// <summary>The linearizability verdict on the client history: <c>linearizable</c>, <c>violation</c> or

@@ -17,6 +17,9 @@ internal enum FaultPoint
     /// <summary>The runtime takes a snapshot and compacts the log at a small threshold
     /// (<c>NodeRuntime.EarlySnapshotEntries</c>) instead of <see cref="RaftOptions.SnapshotEntriesThreshold"/>.</summary>
     ForceEarlySnapshot,
+    /// <summary>A leader reads a snapshot chunk damaged (one bit flipped) before computing the chunk's checksum, as a bad
+    /// read of a snapshot file would be: the chunk passes its own CRC, and only the whole snapshot's CRC-32C catches it.</summary>
+    CorruptSnapshotChunk,
 }
 
 /// <summary>

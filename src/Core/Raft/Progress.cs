@@ -26,12 +26,16 @@ internal sealed class Progress
     /// <summary>Highest ReadIndex round this follower acknowledged.</summary>
     public ulong ReadRoundAcked;
 
-    /// <summary>The index of the snapshot being sent to this follower (Raft §7), or 0; and the next byte to send.</summary>
-    public ulong SnapshotIndex;
-    public long SnapshotOffset;
-    /// <summary>The snapshot being sent, pinned for the whole transfer: a compaction on the leader does not restart
-    /// a transfer of hundreds of chunks from byte 0 (which, under steady load, would never finish).</summary>
-    public Wire.SnapshotRecord? Sending;
+    /// <summary>The snapshot transfer to this follower (Raft §7), or null: its snapshot stays pinned for the whole
+    /// transfer, so a compaction on the leader does not restart a transfer of hundreds of chunks from byte 0 (which,
+    /// under steady load, would never finish).</summary>
+    public SnapshotTransfer? Transfer;
+    /// <summary>The index of the snapshot being sent, or 0.</summary>
+    public ulong SnapshotIndex => Transfer?.Source.Index ?? 0;
+    /// <summary>What the follower's last heartbeat answer said it holds of a snapshot from this leader: the snapshot's
+    /// index (0: nothing) and the next offset it expects. A new transfer of that snapshot resumes there.</summary>
+    public ulong PartialIndex;
+    public long PartialOffset;
 
     public Progress(ulong next) => Next = next;
 

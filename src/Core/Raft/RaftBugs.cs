@@ -89,7 +89,15 @@ internal sealed class RaftBugs
     public bool BreaksSafety => CommitPreviousTermByCount || QuorumOffByOne || NoTruncateOnConflict || CommitBeyondVerified
         || AcceptStaleTerm || DoubleVote || CountDuplicateVotes || CommitIndexRegresses || VoteNotPersisted || AckBeforeSync
         || SkipChecksum || ApplyBeforeDurable || ReentrantInputs || AcceptOutOfOrderCompletion || ReadIndexBeforeTermCommit
-        || FollowerReadBeforeReadIndex || ForwardAckBeforeApply || TransferWithoutCatchup || CompactPastDurableApplied;
+        || FollowerReadBeforeReadIndex || ForwardAckBeforeApply || TransferWithoutCatchup || CompactPastDurableApplied || SnapshotInstallUnverified;
+
+    /// <summary>A follower installs an assembled snapshot without checking it against the whole snapshot's CRC-32C that
+    /// the leader announced, so bytes damaged before their chunk's checksum was computed are installed.</summary>
+    public bool SnapshotInstallUnverified { get; init; }
+
+    /// <summary>A leader sends snapshot chunks past its window (<see cref="RaftOptions.SnapshotChunksInFlightMax"/>),
+    /// ignoring receipts: the whole rest of the snapshot goes out at once, again at every rewind.</summary>
+    public bool SnapshotWindowOverrun { get; init; }
 
     /// <summary>The runtime compacts the Raft log up to the applied index even when the state machine's store
     /// has made less of it durable, so a restart finds entries it must replay already gone.</summary>

@@ -35,7 +35,8 @@ public sealed partial class RaftNode
         FollowLeader(m.From);
         if (_bugs.CommitIndexRegresses && m.Commit < _log.Committed) _log.ForceCommit(m.Commit);
         else _log.CommitTo(Math.Min(m.Commit, _log.LastIndex));
-        Send(new Message { Type = MessageType.MsgHeartbeatResponse, To = m.From, Context = m.Context }, afterPersist: false);
+        var (snapshotIndex, snapshotOffset) = SnapshotProgressFor(m.From);
+        Send(new Message { Type = MessageType.MsgHeartbeatResponse, To = m.From, Context = m.Context, Index = snapshotIndex, SnapshotOffset = snapshotOffset }, afterPersist: false);
     }
 
     private void FollowLeader(ulong leader)

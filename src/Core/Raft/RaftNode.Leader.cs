@@ -99,7 +99,7 @@ public sealed partial class RaftNode
     {
         var pr = _progress[to];
         if (pr.Abandoned || pr.Paused(_options.InflightAppendsMax)) return;
-        if (pr.Next <= _log.SnapshotIndex && _snapshot is not null) { SendSnapshotChunk(to, pr); return; }
+        if (pr.Next <= _log.SnapshotIndex && _snapshot is not null) { SendSnapshotWindow(to, pr); return; }
         var prev = pr.Next - 1;
         var countMax = Buggify.Fires(FaultPoint.ShrinkAppendBatch) ? 1 : _options.AppendEntriesMax;
         Invariant.Holds(pr.Next <= _log.LastIndex + 1 || _bugs.BreaksSafety, "an append starts within the log: next {0}, last {1}", pr.Next, _log.LastIndex);
@@ -146,7 +146,7 @@ public sealed partial class RaftNode
         }
         if (pr.Next <= pr.Match) pr.Next = pr.Match + 1;
         Invariant.Holds(pr.Match <= _log.LastIndex || _bugs.BreaksSafety, "a follower acknowledges only what the leader holds: match {0}, last {1}", pr.Match, _log.LastIndex);
-        if (pr.Match >= pr.SnapshotIndex) { pr.SnapshotIndex = 0; pr.Sending = null; }
+        if (pr.Match >= pr.SnapshotIndex) pr.Transfer = null;
         if (!pr.Replicating) { pr.Replicating = true; pr.ProbeSent = false; pr.Inflight.Clear(); }
         if (MaybeCommit()) BroadcastAppend(sendIfEmpty: false);
         SendAppend(m.From, sendIfEmpty: false);
@@ -160,6 +160,7 @@ public sealed partial class RaftNode
         pr.Heard();
         pr.ProbeSent = false;
         if (m.Context > pr.ReadRoundAcked) pr.ReadRoundAcked = m.Context;
+        NoteSnapshotProgress(pr, m, periodic: pr.RepairAllowed);
         // A probing follower gets its probe again. A lagging replicating one gets new entries, and at most one
         // empty append (its answer turns lost appends into a resend) per periodic heartbeat: ReadIndex rounds,
         // however many, add no replication traffic.

@@ -1,4 +1,5 @@
 using Cairn.Core.Raft.Wire;
+using Cairn.Core.Wire;
 using Google.Protobuf;
 
 namespace Cairn.Core.Raft;
@@ -9,10 +10,12 @@ public sealed partial class RaftNode
     private SnapshotRecord? _snapshot;
     /// <summary>An installed snapshot the next Ready must persist.</summary>
     private SnapshotRecord? _snapshotToPersist;
-    /// <summary>The snapshot being assembled from chunks, keyed by the transfer that sends it.</summary>
-    private IncomingSnapshot? _incoming;
+    /// <summary>The newest snapshot as the leader reads it to send (made on first use, once per snapshot).</summary>
+    private ISnapshotSource? _snapshotSource;
 
-    private sealed record IncomingSnapshot(ulong Term, ulong From, ulong Index, ulong LogTerm, MemoryStream Data);
+    private ISnapshotSource? SnapshotSource => _snapshot is null ? null
+        : _snapshotSource is { } source && source.Index == _snapshot.Index ? source
+        : _snapshotSource = new InMemorySnapshotSource(_snapshot.Index, _snapshot.Term, _snapshot.Data);
 
     /// <summary>The last index covered by the snapshot; entries at or below it are compacted away.</summary>
     public ulong SnapshotIndex => _log.SnapshotIndex;
@@ -64,94 +67,98 @@ public sealed partial class RaftNode
         return false;
     }
 
-    /// <summary>Raft §7: a leader whose follower needs compacted entries sends the snapshot, one chunk at a time.</summary>
-    private void SendSnapshotChunk(ulong to, Progress pr)
+    /// <summary>Raft §7: a leader whose follower needs compacted entries sends it the snapshot in chunks, up to
+    /// <see cref="RaftOptions.SnapshotChunksInFlightMax"/> of them unacknowledged.</summary>
+    private void SendSnapshotWindow(ulong to, Progress pr)
     {
-        var snap = pr.Sending is { } pinned && pinned.Index == pr.SnapshotIndex && pinned.Index >= pr.Next ? pinned : null;
-        if (snap is null)
+        if (pr.Transfer is not { } transfer || transfer.Source.Index < pr.Next)
         {
-            snap = _snapshot!;
-            pr.Sending = snap;
-            pr.SnapshotIndex = snap.Index;
-            pr.SnapshotOffset = 0;
+            var source = SnapshotSource!;
+            // A follower that still holds part of this very snapshot from us continues where it stopped.
+            transfer = new SnapshotTransfer(source, pr.PartialIndex == source.Index ? pr.PartialOffset : 0);
+            pr.Transfer = transfer;
         }
-        var offset = (int)Math.Min(pr.SnapshotOffset, snap.Data.Length);
-        var length = Math.Min(_options.SnapshotChunkBytesMax, snap.Data.Length - offset);
-        Invariant.Holds(length >= 0 && offset + length <= snap.Data.Length, "a snapshot chunk lies within the snapshot: offset {0}, length {1}", offset, (long)length);
-        var m = new Message
-        {
-            Type = MessageType.MsgSnapshot, To = to, Index = snap.Index, LogTerm = snap.Term, Commit = _log.Committed,
-            SnapshotOffset = (ulong)offset, SnapshotDone = offset + length == snap.Data.Length,
-            SnapshotData = ByteString.CopyFrom(snap.Data.Span.Slice(offset, length)),
-        };
-        Send(m, afterPersist: false);
+        var windowBytes = (long)(transfer.Recovering ? 1 : _options.SnapshotChunksInFlightMax) * _options.SnapshotChunkBytesMax;
+        while (!transfer.AllSent && (transfer.InFlightBytes < windowBytes || _bugs.SnapshotWindowOverrun))
+            transfer.Sent(SendSnapshotChunk(to, transfer, transfer.Next));
         pr.Replicating = false;
         pr.Inflight.Clear();
-        pr.ProbeSent = true; // stop and wait: the next chunk goes on this one's receipt, or again on a heartbeat
+        pr.ProbeSent = true; // the window moves on receipts; a heartbeat answer resends what was lost
     }
 
+    /// <summary>Sends the chunk at <paramref name="offset"/>; returns its length.</summary>
+    private int SendSnapshotChunk(ulong to, SnapshotTransfer transfer, long offset)
+    {
+        var source = transfer.Source;
+        var data = new byte[(int)Math.Min(_options.SnapshotChunkBytesMax, source.Length - offset)];
+        source.Read(offset, data);
+        // A bad read of the snapshot (before the chunk's checksum is computed): only the whole snapshot's CRC catches it.
+        if (data.Length > 0 && Buggify.Fires(FaultPoint.CorruptSnapshotChunk)) data[data.Length / 2] ^= 0x10;
+        Send(new Message
+        {
+            Type = MessageType.MsgSnapshot, To = to, Index = source.Index, LogTerm = source.Term, Commit = _log.Committed,
+            SnapshotOffset = (ulong)offset, SnapshotDone = offset + data.Length == source.Length,
+            SnapshotData = UnsafeByteOperations.UnsafeWrap(data), SnapshotLength = (ulong)source.Length, SnapshotCrc = source.Crc,
+            SnapshotChunkCrc = Crc32C.Compute(data),
+        }, afterPersist: false);
+        return data.Length;
+    }
+
+    /// <summary>A cumulative receipt (or a rejection naming the offset the follower expects) for a snapshot chunk.</summary>
     private void HandleSnapshotResponse(Message m)
     {
         if (Role != RaftRole.Leader) return;
         var pr = _progress[m.From];
         pr.Heard();
-        var snap = pr.Sending;
-        if (snap is null || m.Index != pr.SnapshotIndex || m.Index != snap.Index || pr.Next > snap.Index) return;
-        var offset = (long)Math.Min(m.SnapshotOffset, (ulong)snap.Data.Length);
-        // A receipt further along advances the transfer; a rejection further back restarts it from there
-        // (the follower lost its partial copy). Anything else is a stale duplicate and changes nothing.
-        if (offset > pr.SnapshotOffset || (m.Reject && offset < pr.SnapshotOffset))
-        {
-            pr.SnapshotOffset = offset;
-            pr.ProbeSent = false;
-            SendAppend(m.From, sendIfEmpty: true);
-        }
+        if (pr.Transfer is not { } transfer || m.Index != transfer.Source.Index || pr.Next > transfer.Source.Index) return;
+        var receipt = transfer.OnExpected((long)Math.Min(m.SnapshotOffset, long.MaxValue), m.Reject);
+        if (receipt == SnapshotReceipt.ResendFirst) SendSnapshotChunk(m.From, transfer, transfer.Acked);
+        if (receipt != SnapshotReceipt.None) SendSnapshotWindow(m.From, pr);
     }
 
-    /// <summary>Raft §7 InstallSnapshot on the follower: assemble chunks in order, then install.</summary>
-    private void HandleSnapshot(Message m)
+    /// <summary>A heartbeat answer says which snapshot of ours the follower is receiving and where it stands.</summary>
+    private void NoteSnapshotProgress(Progress pr, Message m, bool periodic)
     {
-        FollowLeader(m.From);
-        if (m.Index <= _log.Committed)
-        {
-            _incoming = null;
-            Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = _log.Committed }, afterPersist: true);
-            return;
-        }
-        var same = _incoming is { } t && t.Term == m.Term && t.From == m.From && t.Index == m.Index && t.LogTerm == m.LogTerm;
-        // A first chunk starts a transfer, unless it duplicates the first chunk of the one in progress.
-        if (m.SnapshotOffset == 0 && (!same || _incoming!.Data.Length == 0))
-        {
-            _incoming = new IncomingSnapshot(m.Term, m.From, m.Index, m.LogTerm, new MemoryStream());
-            same = true;
-        }
-        if (!same || (ulong)_incoming!.Data.Length != m.SnapshotOffset)
-        {
-            var expected = same ? (ulong)_incoming!.Data.Length : 0;
-            Send(new Message { Type = MessageType.MsgSnapshotResponse, To = m.From, Index = m.Index, Reject = true, SnapshotOffset = expected }, afterPersist: false);
-            return;
-        }
-        if (_incoming.Data.Length + m.SnapshotData.Length > _options.SnapshotBytesMax)
-        {
-            _incoming = null; // over SnapshotBytesMax: abandoned, the leader's retries restart it and fail the same way
-            return;
-        }
-        m.SnapshotData.WriteTo(_incoming.Data);
-        if (!m.SnapshotDone)
-        {
-            Send(new Message { Type = MessageType.MsgSnapshotResponse, To = m.From, Index = m.Index, SnapshotOffset = (ulong)_incoming.Data.Length }, afterPersist: false);
-            return;
-        }
-        var data = ByteString.CopyFrom(_incoming.Data.GetBuffer(), 0, (int)_incoming.Data.Length);
-        _incoming = null;
-        _log.Install(m.Index, m.LogTerm);
-        Invariant.Holds(_log.Committed == m.Index && _log.SnapshotIndex == m.Index, "an installed snapshot at {0} sets the commit and snapshot index (commit {1})", m.Index, _log.Committed);
-        _snapshot = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data };
-        _snapshotToPersist = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data, ReplaceLog = true };
-        SnapshotsInstalled++;
-        // The acknowledgement leaves only once the snapshot is durable (persistence contract).
-        Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = m.Index }, afterPersist: true);
+        pr.PartialIndex = m.Index;
+        pr.PartialOffset = (long)Math.Min(m.SnapshotOffset, long.MaxValue);
+        if (pr.Transfer is not { } transfer) return;
+        var held = m.Index == transfer.Source.Index ? pr.PartialOffset : 0;
+        transfer.OnExpected(held, refused: false);
+        if (periodic) transfer.OnHeartbeat(held);
     }
+
+    /// <summary>
+    /// The transport could not reach follower <paramref name="id"/> (etcd-raft <c>ReportUnreachable</c>): a follower
+    /// being replicated to in a pipeline goes back to probing, so that appends lost on the broken connection are not
+    /// assumed in flight. Ignored unless this node leads and <paramref name="id"/> is another member.
+    /// </summary>
+    public void ReportUnreachable(ulong id)
+    {
+        if (Role != RaftRole.Leader || id == Id || !_progress.TryGetValue(id, out var pr)) return;
+        if (pr.Replicating) pr.BecomeProbe();
+    }
+
+    /// <summary>
+    /// The transport's delivery of a snapshot to follower <paramref name="id"/> ended (etcd-raft <c>ReportSnapshot</c>).
+    /// <see cref="SnapshotStatus.Failure"/> aborts the transfer: the follower goes back to probing, paused until its
+    /// next heartbeat answer, and a new transfer starts from there (continuing from the follower's offset when it still
+    /// holds part of the same snapshot). <see cref="SnapshotStatus.Finish"/> pauses the follower until it answers.
+    /// Ignored unless this node leads, <paramref name="id"/> is another member and a transfer to it is under way.
+    /// </summary>
+    public void ReportSnapshot(ulong id, SnapshotStatus status)
+    {
+        if (Role != RaftRole.Leader || id == Id || !_progress.TryGetValue(id, out var pr) || pr.Transfer is null) return;
+        if (status == SnapshotStatus.Failure)
+        {
+            pr.Transfer = null;
+            SnapshotTransfersAborted++;
+            pr.BecomeProbe();
+        }
+        pr.ProbeSent = true;
+    }
+
+    /// <summary>Snapshot transfers this node aborted as leader on <see cref="ReportSnapshot"/> failures.</summary>
+    public long SnapshotTransfersAborted { get; private set; }
 
     /// <summary>Snapshots this node installed from a leader in this incarnation.</summary>
     public long SnapshotsInstalled { get; private set; }

@@ -75,6 +75,10 @@ public sealed record RaftOptions
     /// <summary>Most snapshot bytes one InstallSnapshot chunk carries. Default 64 KiB.</summary>
     public int SnapshotChunkBytesMax { get; init; } = 64 * 1024;
 
+    /// <summary>Most snapshot chunks a leader sends one follower ahead of its cumulative receipt (a sliding window, not
+    /// stop-and-wait). Default 16.</summary>
+    public int SnapshotChunksInFlightMax { get; init; } = 16;
+
     /// <summary>Largest snapshot a follower assembles from chunks; a bigger transfer is abandoned. Default 1 GiB.</summary>
     public long SnapshotBytesMax { get; init; } = 1L << 30;
 
@@ -87,7 +91,7 @@ public sealed record RaftOptions
         if (HeartbeatTicks < 1 || ElectionTicks <= HeartbeatTicks)
             throw new ArgumentException("Require 1 <= HeartbeatTicks < ElectionTicks.");
         if (AppendBytesMax < 1 || AppendEntriesMax < 1 || InflightAppendsMax < 1 || UncommittedEntriesMax < 1
-            || SnapshotEntriesThreshold < 1 || SnapshotCatchUpEntries < 0 || SnapshotChunkBytesMax < 1 || SnapshotBytesMax < 1
+            || SnapshotEntriesThreshold < 1 || SnapshotCatchUpEntries < 0 || SnapshotChunkBytesMax < 1 || SnapshotChunksInFlightMax < 1 || SnapshotBytesMax < 1
             || ProposalBytesMax < 1 || UncommittedBytesMax < 1 || RetainedLogBytesMax < 1 || PendingReadsMax < 1)
             throw new ArgumentException("Every limit must be positive (SnapshotCatchUpEntries non-negative).");
         if (UncommittedBytesMax < ProposalBytesMax)

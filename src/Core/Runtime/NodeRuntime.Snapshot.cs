@@ -64,4 +64,19 @@ public sealed partial class NodeRuntime
         ForgetProposalsCoveredBy(snapshot.Index);
         Observer?.OnSnapshotRestored(Raft.Id, snapshot);
     }
+
+    /// <summary>The transport could not reach <paramref name="peer"/>; see <see cref="RaftNode.ReportUnreachable"/>.</summary>
+    public void ReportUnreachable(ulong peer) => Accept(peer, static (r, p) => r.ReportNow(raft => raft.ReportUnreachable(p)));
+
+    /// <summary>The transport's delivery of a snapshot to <paramref name="peer"/> ended; see <see cref="RaftNode.ReportSnapshot"/>.</summary>
+    public void ReportSnapshot(ulong peer, SnapshotStatus status) =>
+        Accept((peer, status), static (r, a) => r.ReportNow(raft => raft.ReportSnapshot(a.peer, a.status)));
+
+    private void ReportNow(Action<RaftNode> report)
+    {
+        if (Stopped) return;
+        ReleaseDelayed();
+        report(Raft);
+        Drain();
+    }
 }

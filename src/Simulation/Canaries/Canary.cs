@@ -9,10 +9,11 @@ namespace Cairn.Simulation.Canaries;
 /// <param name="Raft">The Raft switches it sets.</param>
 /// <param name="Kv">The KV switches it sets (null: none); they act only under the <c>kv</c> workload.</param>
 /// <param name="Store">The KV workload's MVCC store it needs (<c>--store</c>).</param>
-internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null, string Store = "memory")
+/// <param name="NeedsWorkload">The workload it needs, when not the default one (<c>kv-large</c> for multi-chunk snapshots).</param>
+internal sealed record Canary(string Name, string Description, RaftBugs Raft, KvBugs? Kv = null, string Store = "memory", string? NeedsWorkload = null)
 {
-    /// <summary>The workload that exercises the bug: <c>kv</c> for KV canaries, else <c>register</c>.</summary>
-    public string Workload => Kv is null ? "register" : "kv";
+    /// <summary>The workload that exercises the bug: <see cref="NeedsWorkload"/>, else <c>kv</c> for KV canaries, else <c>register</c>.</summary>
+    public string Workload => NeedsWorkload ?? (Kv is null ? "register" : "kv");
 }
 
 /// <summary>Every canary, in a fixed order.</summary>
@@ -44,6 +45,8 @@ internal static class CanaryCatalog
         new Canary("accept-out-of-order-completion", "the runtime takes any disk completion as the oldest pending write's, and the disk completes syncs out of order, so acknowledgements leave for writes that are not durable", new RaftBugs { AcceptOutOfOrderCompletion = true }),
         new Canary("readindex-before-term-commit", "a new leader serves ReadIndex before it has committed an entry of its own term (Raft thesis §6.4) [--workload kv]", new RaftBugs { ReadIndexBeforeTermCommit = true }, KvBugs.None),
         new Canary("compact-past-durable-applied", "the runtime compacts the Raft log past the index the state machine's durable store committed, so a restart cannot replay what the store lost [--workload kv --store sqlite]", new RaftBugs { CompactPastDurableApplied = true }, new KvBugs(), "sqlite"),
+        new Canary("snapshot-install-unverified", "a follower installs an assembled snapshot without checking the whole snapshot's CRC-32C, while leaders read snapshot chunks damaged before their own checksum is computed", new RaftBugs { SnapshotInstallUnverified = true }),
+        new Canary("snapshot-window-overrun", "a leader ignores its snapshot window and receipts, sending the rest of the snapshot at once [--workload kv-large]", new RaftBugs { SnapshotWindowOverrun = true }, NeedsWorkload: "kv-large"),
         Kv("read-without-readindex", "the leader answers linearizable reads from local state without a ReadIndex round", new KvBugs { ReadWithoutReadIndex = true }),
         Kv("follower-linearizable-read", "a follower answers linearizable reads from its own, possibly stale, state", new KvBugs { FollowerLinearizableRead = true }),
         Kv("skip-dedup", "a retried session command is applied again instead of answered from the session cache", new KvBugs { SkipDeduplication = true }),

@@ -16,7 +16,7 @@ internal static class InvariantNames
         "CommittedPrefixAgreement", "ElectionSafety", "LeaderCommitsCurrentTerm", "LeaderCompleteness", "LeaderHasQuorumOfVotes",
         "Linearizability", "Liveness", "LogMatching", "NodePanic", "ReplicaAgreement", "Session", "VoteOncePerTerm", "WatchStream",
         "DurableStateRecovered", "LeaseExpiry", "LinearizabilityUnknown", "ReadReplyApplied",
-        "ApplyInOrder", "DiskCompletionOrder", "ReplyAttribution", "RequestId",
+        "ApplyInOrder", "DiskCompletionOrder", "ReplyAttribution", "RequestId", "SnapshotIntegrity", "SnapshotWindow",
     }.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Parses a comma-separated list, refusing unknown names with the list of known ones.</summary>

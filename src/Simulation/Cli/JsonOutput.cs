@@ -37,6 +37,9 @@ internal static class JsonOutput
         w.WriteNumber("snapshotChunksSent", r.SnapshotChunksSent);
         w.WriteNumber("snapshotTransfersStarted", r.SnapshotTransfersStarted);
         w.WriteNumber("snapshotChunksPerTransferMax", r.SnapshotChunksPerTransferMax);
+        w.WriteNumber("snapshotTransfersCompleted", r.SnapshotTransfersCompleted);
+        w.WriteNumber("snapshotTransferMsTotal", r.SnapshotTransferMsTotal);
+        w.WriteNumber("snapshotTransferMsMax", r.SnapshotTransferMsMax);
         w.WriteNumber("snapshotsTaken", r.SnapshotsTaken);
         if (r.Linearizability is null) w.WriteNull("linearizability");
         else w.WriteString("linearizability", r.Linearizability);

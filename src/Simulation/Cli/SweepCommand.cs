@@ -90,7 +90,7 @@ internal static class SweepCommand
             Console.WriteLine($"FAIL seed {f.Seed}: {(f.Violations.Count > 0 ? f.Violations[0] : "")}");
             Console.WriteLine($"     replay: {f.ReplayCommand}");
         }
-        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed, {report.SnapshotChunksSent:N0} chunks sent, at most {report.SnapshotChunksPerTransferMax:N0} in one transfer; traffic: {report.BytesPerCommittedEntry:N0} bytes per committed entry)");
+        Console.WriteLine($"{report.Seeds - report.Failures.Count} passed, {report.Failures.Count} failed ({report.Seeds} seeds, {report.Events:N0} events, {report.WallMs / 1000:N1}s; snapshots: {report.SnapshotsTaken:N0} taken, {report.SnapshotsInstalled:N0} installed, {report.SnapshotChunksSent:N0} chunks sent, at most {report.SnapshotChunksPerTransferMax:N0} in one transfer, {report.TransfersCompleted:N0} transfers completed, mean {report.TransferMsMean:N0} ms, longest {report.TransferMsMax:N0} ms; traffic: {report.BytesPerCommittedEntry:N0} bytes per committed entry)");
         if (report.Linearizable + report.NotLinearizable + report.Unknown > 0)
             Console.WriteLine($"linearizability: {report.Linearizable} linearizable, {report.NotLinearizable} violation, {report.Unknown} unknown");
     }
@@ -108,6 +108,12 @@ internal sealed record SweepReport(int Seeds, IReadOnlyList<RunResult> Failures,
     public int NotLinearizable { get; init; }
     /// <summary>Seeds whose linearizability search reached a limit.</summary>
     public int Unknown { get; init; }
+    /// <summary>Snapshot transfers completed, their summed and longest simulated duration (ms).</summary>
+    public long TransfersCompleted { get; init; }
+    public long TransferMsTotal { get; init; }
+    public long TransferMsMax { get; init; }
+    /// <summary>The mean simulated duration of a completed transfer (ms).</summary>
+    public double TransferMsMean => TransfersCompleted == 0 ? 0 : (double)TransferMsTotal / TransfersCompleted;
 }
 
 /// <summary>Runs seeds on worker threads. Each run is single-threaded and independent, so results do not depend on scheduling.</summary>
@@ -116,7 +122,7 @@ internal static class Sweep
     public static SweepReport Execute(RunOptions template, IReadOnlyList<ulong> seeds, int parallel, SweepProgress? progress)
     {
         var failures = new List<RunResult>();
-        long events = 0, installed = 0, taken = 0, chunks = 0, chunksMax = 0, bytes = 0, committed = 0;
+        long events = 0, installed = 0, taken = 0, chunks = 0, chunksMax = 0, bytes = 0, committed = 0, transfers = 0, transferMs = 0, transferMsMax = 0;
         int linearizable = 0, violation = 0, unknown = 0;
         var wall = Stopwatch.StartNew();
         Parallel.ForEach(seeds, new ParallelOptions { MaxDegreeOfParallelism = parallel }, seed =>
@@ -135,6 +141,9 @@ internal static class Sweep
             {
                 if (!result.Ok) failures.Add(result);
                 chunksMax = Math.Max(chunksMax, result.SnapshotChunksPerTransferMax);
+                transfers += result.SnapshotTransfersCompleted;
+                transferMs += result.SnapshotTransferMsTotal;
+                transferMsMax = Math.Max(transferMsMax, result.SnapshotTransferMsMax);
             }
             progress?.Completed(result.Ok);
         });
@@ -142,6 +151,7 @@ internal static class Sweep
         return new SweepReport(seeds.Count, failures.OrderBy(f => f.Seed).ToArray(), events, wall.Elapsed.TotalMilliseconds, installed, taken, chunks, chunksMax, bytes, committed)
         {
             Linearizable = linearizable, NotLinearizable = violation, Unknown = unknown,
+            TransfersCompleted = transfers, TransferMsTotal = transferMs, TransferMsMax = transferMsMax,
         };
     }
 }

@@ -22,4 +22,6 @@ public enum EventKind : byte
     Restart = 6,
     /// <summary>A phase boundary (heal, the end of a timed fault, a fault point's quick crash).</summary>
     Phase = 8,
+    /// <summary>The transport tells a node that a peer was unreachable (and that a snapshot chunk to it was lost).</summary>
+    Report = 9,
 }

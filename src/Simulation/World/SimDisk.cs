@@ -108,6 +108,14 @@ public sealed partial class SimDisk : ILogDisk
         if (_durable.Count > RecordsBeforeFoldMax) Fold();
     }
 
+    /// <summary>Bytes of the snapshot that unsynced write <paramref name="id"/> carries (0: none, or not pending).</summary>
+    public long SnapshotBytesOf(long id)
+    {
+        foreach (var (writeId, _, decoded) in _volatile)
+            if (writeId == id) return decoded.Snapshot?.Data.Length ?? 0;
+        return 0;
+    }
+
     /// <summary>Writes submitted and not yet synced.</summary>
     public int Unsynced => _volatile.Count;
 

@@ -46,6 +46,10 @@ public sealed partial class SimNetwork : INetwork
     /// handed to this callback inside <see cref="Send"/> instead of being scheduled after a latency.</summary>
     public Action<int, int, byte[]>? DeliverSynchronously { get; set; }
 
+    /// <summary>Called for a frame lost because its link is cut (not for random loss, which a transport retries), so the
+    /// world can tell the sender its peer is unreachable.</summary>
+    public Action<int, int, byte[]>? Undeliverable { get; set; }
+
     /// <summary>The current rates.</summary>
     public NetworkProfile Profile { get; set; } = new();
 
@@ -82,7 +86,8 @@ public sealed partial class SimNetwork : INetwork
         Sent++;
         SentBytes += frame.Length;
         int f = (int)from, t = (int)to;
-        if (_blocked[f, t] || _random.Chance(Profile.DropRate)) { Dropped++; return; }
+        if (_blocked[f, t]) { Dropped++; Undeliverable?.Invoke(f, t, frame); return; }
+        if (_random.Chance(Profile.DropRate)) { Dropped++; return; }
         Schedule(f, t, frame);
         if (_random.Chance(Profile.DuplicateRate)) { Duplicated++; Schedule(f, t, frame); }
     }

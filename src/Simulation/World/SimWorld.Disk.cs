@@ -35,10 +35,14 @@ public sealed partial class SimWorld
     /// wait for space while full, and (when armed) a failed fsync. Under the accept-out-of-order-completion
     /// canary the disk is broken too: syncs finish independently, so later writes may complete first.
     /// </summary>
+    /// <summary>How fast the simulated disk writes a snapshot: 50 MB/s, so a 5 MB snapshot takes 100 ms.</summary>
+    public const long SnapshotWriteBytesPerMs = 50_000;
+
     private void ScheduleSync(SimNode node, long writeId)
     {
         var disk = node.Disk;
-        var latency = _diskRandom.Next(1, 6);
+        // Writing a snapshot (a compaction's, or one installed from a leader) takes time in proportion to its size.
+        var latency = _diskRandom.Next(1, 6) + disk.SnapshotBytesOf(writeId) / SnapshotWriteBytesPerMs;
         if (Plan.Has(FaultKinds.DiskLatency) && _diskRandom.Chance(Plan.DiskSpikeRate)) latency = _diskRandom.Next(50, 500);
         var start = Math.Max(Scheduler.Now, disk.FullUntil);
         var misordered = _bugs.AcceptOutOfOrderCompletion;

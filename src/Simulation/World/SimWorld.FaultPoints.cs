@@ -33,15 +33,19 @@ public sealed partial class SimWorld : INodeObserver
         _pointRandom = SimRandom.Derive(Options.Seed, "fault-points");
         var on = Plan.Has(FaultKinds.Buggify);
         foreach (var p in Enum.GetValues<FaultPoint>())
-            _pointRates[(int)p] = on && _pointRandom.Chance(PointEnabledRate) ? _pointRandom.Next(1, 30) / 100.0 : 0;
+            if (p != FaultPoint.CorruptSnapshotChunk)
+                _pointRates[(int)p] = on && _pointRandom.Chance(PointEnabledRate) ? _pointRandom.Next(1, 30) / 100.0 : 0;
         _crashAfterVoteRate = on && Plan.Has(FaultKinds.Crash) && _pointRandom.Chance(0.5) ? 0.2 : 0;
-        _buggify = new Buggify(point => _pointRates[(int)point] > 0 && !Healed && _pointRandom.Chance(_pointRates[(int)point]));
+        ArmSnapshotCorruption(on);
+        _buggify = new Buggify(point => point == FaultPoint.CorruptSnapshotChunk ? CorruptsSnapshotChunk()
+            : _pointRates[(int)point] > 0 && !Healed && _pointRandom.Chance(_pointRates[(int)point]));
     }
 
     /// <inheritdoc />
     public void OnReady(ulong node, Ready ready)
     {
         Checker.OnReady(node, ready);
+        if (ready.Snapshot is { ReplaceLog: true } installed) _transfers.OnInstall(node, installed);
         if (_crashAfterVoteRate > 0 && !Healed && GrantsVote(ready) && _pointRandom.Chance(_crashAfterVoteRate))
             Scheduler.After(_pointRandom.Next(6, 12), new CrashQuicklyEvent((int)node));
     }
@@ -52,6 +56,31 @@ public sealed partial class SimWorld : INodeObserver
         Checker.OnSent(node, message);
         RecordVote(node, message);
         CountSnapshotChunk(message);
+        if (Nodes[(int)node - 1].Runtime is { } runtime) _transfers.OnSent(node, message, runtime.Options);
+    }
+
+    /// <summary>Per-chunk chance that a leader's read of a snapshot chunk is damaged, when the point is armed: rare, since
+    /// every damaged chunk costs the whole transfer (the follower discards the snapshot and it starts over).</summary>
+    public const double SnapshotCorruptionRateMax = 0.003;
+
+    /// <summary>The per-chunk chance under the <c>snapshot-install-unverified</c> canary, which needs the damage to bite.</summary>
+    public const double CanarySnapshotCorruptionRate = 0.25;
+
+    /// <summary>Its own stream, so arming and firing it moves no other fault point's draws.</summary>
+    private SimRandom _corruptionRandom = null!;
+
+    private void ArmSnapshotCorruption(bool on)
+    {
+        var random = SimRandom.Derive(Options.Seed, "snapshot-corruption");
+        var rate = on && random.Chance(PointEnabledRate) ? random.Next(1, 30) * SnapshotCorruptionRateMax / 30 : 0;
+        _pointRates[(int)FaultPoint.CorruptSnapshotChunk] = _bugs.SnapshotInstallUnverified ? CanarySnapshotCorruptionRate : rate;
+        _corruptionRandom = random;
+    }
+
+    private bool CorruptsSnapshotChunk()
+    {
+        var rate = _pointRates[(int)FaultPoint.CorruptSnapshotChunk];
+        return rate > 0 && !Healed && _corruptionRandom.Chance(rate);
     }
 
     /// <inheritdoc />
@@ -67,6 +96,7 @@ public sealed partial class SimWorld : INodeObserver
     public void OnSnapshotRestored(ulong node, SnapshotRecord snapshot)
     {
         SnapshotsInstalled++;
+        NoteTransferDone(node, snapshot.Index);
         Checker.OnSnapshotRestored(node, snapshot);
         Trace("snapshot", (int)node, (long)snapshot.Index);
     }

@@ -18,6 +18,7 @@ public sealed partial class SimWorld
     private readonly SimRandom _diskRandom;
     private readonly SimRandom _clientRandom;
     private readonly Nemesis? _nemesis;
+    private readonly SnapshotTransferChecker _transfers;
 
     /// <summary>Builds the world for <paramref name="options"/>; nothing runs until <see cref="Run"/>.</summary>
     internal SimWorld(RunOptions options, IWorkload workload, RaftBugs bugs)
@@ -30,6 +31,7 @@ public sealed partial class SimWorld
         Network = new SimNetwork(Scheduler, SimRandom.Derive(options.Seed, "network"), options.Nodes) { Profile = NetworkFor(Plan) };
         Seams = SeamModes.For(options);
         if (Seams.Network == NetworkDelivery.Synchronous) Network.DeliverSynchronously = DeliverNow;
+        Network.Undeliverable = Undeliverable;
         _diskRandom = SimRandom.Derive(options.Seed, "disk");
         _clientRandom = SimRandom.Derive(options.Seed, "client-latency");
         var nodes = new List<SimNode>();
@@ -38,6 +40,7 @@ public sealed partial class SimWorld
         for (var id = 1; id <= options.Nodes; id++) nodes.Add(new SimNode(id, new SimDisk(DiskFaultsFor(id)) { Now = () => Scheduler.Now }, new SimClock(Scheduler)));
         Nodes = nodes;
         Checker = new SafetyChecker(Nodes, Violations);
+        _transfers = new SnapshotTransferChecker(Violations);
         ArmFaultPoints();
         if (Plan.Kinds != FaultKinds.None) _nemesis = new Nemesis(this, Plan, NemesisOptions, options.Seed);
     }

@@ -20,6 +20,17 @@ internal sealed record DeliverEvent(int From, int To, byte[] Frame) : SimEvent(T
     public override long TraceValue => From;
 }
 
+/// <summary>The transport tells <paramref name="Node"/> that <paramref name="Peer"/> was unreachable; when
+/// <paramref name="SnapshotLost"/>, a snapshot chunk to it was among the frames lost.</summary>
+internal sealed record ReportEvent(int Node, int Peer, bool SnapshotLost) : SimEvent(Node)
+{
+    /// <inheritdoc />
+    public override EventKind Kind => EventKind.Report;
+
+    /// <inheritdoc />
+    public override long TraceValue => Peer * 2 + (SnapshotLost ? 1 : 0);
+}
+
 /// <summary>How a scheduled disk sync completes.</summary>
 internal enum SyncOutcome
 {

@@ -40,6 +40,8 @@ public class EveryCheckerCanFailTests
         { "ReadReplyApplied", "read-reply-ahead", "", "kv" },
         { "RequestId", "admit-pending-request-id", "", "kv" },
         { "ReplyAttribution", "admit-pending-request-id", "RequestId", "kv" },
+        { "SnapshotIntegrity", "snapshot-install-unverified", "", "register" },
+        { "SnapshotWindow", "snapshot-window-overrun", "", "kv-large" },
     };
 
     [Theory]
