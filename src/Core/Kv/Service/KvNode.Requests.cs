@@ -105,6 +105,12 @@ public sealed partial class KvNode
         Runtime.Propose(requestId, bytes);
     }
 
+    /// <summary>True while a request with <paramref name="requestId"/> waits here for its answer: a read, a request
+    /// forwarded to the leader, or a proposal. A proposal the node forgot (an installed snapshot or its own store
+    /// already covered its entry) is no longer pending: it will never be answered here.</summary>
+    internal bool IsRequestPending(ulong requestId) =>
+        _pendingReads.ContainsKey(requestId) || _forwarding.Contains(requestId) || Runtime.IsRequestPending(requestId);
+
     /// <summary>Refuses request ids in the node's own range and requests to a stopped node's service.</summary>
     private bool Admit(ulong requestId)
     {
@@ -113,7 +119,7 @@ public sealed partial class KvNode
             Send(requestId, KvReplyStatus.Rejected, error: $"request ids must be below {InternalRequestIdMin} (InternalRequestIdMin)");
             return false;
         }
-        if ((_pendingReads.ContainsKey(requestId) || _forwarding.Contains(requestId) || Runtime.IsRequestPending(requestId)) && !_bugs.AdmitPendingRequestId)
+        if (IsRequestPending(requestId) && !_bugs.AdmitPendingRequestId)
         {
             // Refused without touching the pending request: its answer must still reach the caller.
             Send(requestId, KvReplyStatus.Rejected, error: $"request id {requestId} is already pending");

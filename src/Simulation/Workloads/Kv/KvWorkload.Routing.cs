@@ -23,6 +23,9 @@ public sealed partial class KvWorkload
     /// <summary>Reused request ids sent.</summary>
     public long RequestIdsReused { get; private set; }
 
+    /// <summary>Requests a node forgot without answering, found when their id was admitted again.</summary>
+    public long ForgottenRequests { get; private set; }
+
     /// <summary>Attempts refused because their request id was pending at the node.</summary>
     public long ReusedIdRefusals { get; private set; }
 
@@ -39,6 +42,7 @@ public sealed partial class KvWorkload
 
     private void Deliver(KvNodeApplication application, KvAttempt attempt, SessionStamp stamp)
     {
+        bool nodeHadItPending = application.Kv.IsRequestPending(attempt.RequestId);
         _delivering = (application, attempt, false);
         attempt.Operation.SendTo(application.Kv, attempt.RequestId, stamp);
         bool answered = _delivering.Value.Answered;
@@ -47,6 +51,14 @@ public sealed partial class KvWorkload
         if (!application.Admitted.TryGetValue(attempt.RequestId, out List<KvAttempt>? pending))
         {
             application.Admitted[attempt.RequestId] = pending = [];
+        }
+        if (pending.Count > 0 && !nodeHadItPending && pending.All(p => p.Operation.Proposed))
+        {
+            // The node forgot the earlier proposal (an installed snapshot or its durable store covered its entry, so
+            // it will never be answered here; its client times out): admitting the id again is right. Only
+            // proposals are ever forgotten; a read the node no longer holds stays a violation.
+            ForgottenRequests += pending.Count;
+            pending.Clear();
         }
         if (pending.Count > 0)
         {
@@ -103,7 +115,7 @@ public sealed partial class KvWorkload
     {
         ("sessionsEnded", SessionsEnded), ("requestIdsReused", RequestIdsReused), ("reusedIdRefusals", ReusedIdRefusals),
         ("compactions", Compactions), ("unknownOutcomes", UnknownOutcomes),
-        ("resolvedApplied", _outcomes.ResolvedApplied), ("resolvedNotApplied", _outcomes.ResolvedNotApplied),
+        ("forgottenRequests", ForgottenRequests), ("resolvedApplied", _outcomes.ResolvedApplied), ("resolvedNotApplied", _outcomes.ResolvedNotApplied),
         ("lateWatchEvents", _watchers.Skip(WatchClients).Sum(w => (long)w.Stream.Events.Count)),
     }.Where(p => p.Count > 0).Select(p => $"{p.Name}={p.Count}"));
 
