@@ -43,6 +43,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         _log = log;
         Loop = new NodeLoop(Crashed);
         Directory.CreateDirectory(settings.MemberDir);
+        Snapshot.SnapshotStream.RemoveLeftovers(settings.MemberDir); // a snapshot save cut short by a crash
         _timing = new TimedLogDisk(metrics.WalWrite.Observe);
         _disk = new SqliteLogDisk(Path.Combine(settings.MemberDir, LogFileName),
             _timing.Durable,

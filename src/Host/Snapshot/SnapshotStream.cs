@@ -29,6 +29,22 @@ internal sealed class SnapshotStream : IDisposable
     /// <summary>Bytes the stream carries: the bbolt file and its SHA-256.</summary>
     public long TotalBytes => _file.Length + SHA256.HashSizeInBytes;
 
+    /// <summary>The temporary files <see cref="Create"/> writes (deleted on close; a crash can leave one behind).</summary>
+    internal const string TempFilePattern = "snapshot-*.tmp";
+
+    /// <summary>Deletes the temporary snapshot files a crashed process left in <paramref name="tempDir"/> (called at
+    /// start, before any snapshot is taken); returns how many it deleted.</summary>
+    public static int RemoveLeftovers(string tempDir)
+    {
+        int removed = 0;
+        foreach (string path in Directory.EnumerateFiles(tempDir, TempFilePattern))
+        {
+            File.Delete(path);
+            removed++;
+        }
+        return removed;
+    }
+
     /// <summary>Writes the snapshot of the store at <paramref name="storePath"/> to a temporary file in <paramref name="tempDir"/>.</summary>
     public static SnapshotStream Create(string storePath, string tempDir, IReadOnlyList<MemberInfo> members)
     {
