@@ -82,6 +82,13 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
             Peers, _timing.Wrap(_disk), timedStateMachine, sink), stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
+        // As etcd's transport: a broken connection reports the peer unreachable (a pipelined follower goes back to
+        // probing), and on the snapshot lane also the snapshot failed (the leader restarts the transfer from probe).
+        Peers.LaneFailed = (peer, snapshotLane) => Loop.TryPostRaft(() =>
+        {
+            Kv.Runtime.ReportUnreachable(peer);
+            if (snapshotLane) Kv.Runtime.ReportSnapshot(peer, Cairn.Core.Raft.SnapshotStatus.Failure);
+        });
         Peers.RoundTripObserved = metrics.ObservePeerRoundTrip;
         _ticker = new Timer(_ => PostTick(), null, Timeout.Infinite, Timeout.Infinite);
     }

@@ -40,6 +40,7 @@ internal sealed class PeerLane(PeerTransport transport, MemberInfo peer, byte la
             {
                 _client?.Dispose();
                 _client = null;
+                transport.OnLaneFailed(peer.Id, lane); // etcd's ReportUnreachable / ReportSnapshot(Failure)
             }
             catch (OperationCanceledException)
             {

@@ -166,6 +166,13 @@ internal sealed partial class PeerTransport : INetwork, IDisposable
     /// <summary>Set by the node host: hands a frame to the runtime, on the loop.</summary>
     public Action<byte[]> ReceiveOnLoop { get; set; } = _ => { };
 
+    /// <summary>Set by the node host: the connection to a peer broke or could not be made (peer id, true for the
+    /// snapshot lane), so frames queued for it may be lost; called on the lane's task, not on the loop.</summary>
+    public Action<ulong, bool> LaneFailed { get; set; } = (_, _) => { };
+
+    /// <summary>A lane's connection failed (see <see cref="LaneFailed"/>).</summary>
+    internal void OnLaneFailed(ulong peer, byte lane) => LaneFailed(peer, lane == 1);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "refused peer connection: cluster {ClusterId}, from {From} to {To} do not match this member")]
     private static partial void LogRefused(ILogger log, string clusterId, string from, string to);
 }
