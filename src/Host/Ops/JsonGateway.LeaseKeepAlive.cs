@@ -83,14 +83,15 @@ internal static partial class JsonGateway
             await WriteStreamError(http, e.StatusCode, e.Status.Detail).ConfigureAwait(false);
             return false;
         }
-        await WriteStreamLine(http, "result", response).ConfigureAwait(false);
+        await WriteResultLine(http, response).ConfigureAwait(false);
         return true;
     }
 
-    private static async Task WriteStreamLine(HttpContext http, string field, IMessage message)
+    /// <summary>One response of a gateway stream: a line <c>{"result":{...}}</c>, flushed at once (watch and keep-alive).</summary>
+    private static async Task WriteResultLine(HttpContext http, IMessage message)
     {
         using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(message));
-        string line = "{\"" + field + "\":" + System.Text.Json.JsonSerializer.Serialize(json.RootElement) + "}\n";
+        string line = "{\"result\":" + System.Text.Json.JsonSerializer.Serialize(json.RootElement) + "}\n";
         await http.Response.WriteAsync(line, http.RequestAborted).ConfigureAwait(false);
         await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
     }

@@ -84,10 +84,7 @@ internal static partial class JsonGateway
             await foreach (WatchResponse response in stream.Outgoing.Reader.ReadAllAsync(http.RequestAborted).ConfigureAwait(false))
             {
                 response.Header = calls.Stamp(response.Header);
-                using var json = System.Text.Json.JsonDocument.Parse(Formatter.Format(response));
-                string line = "{\"result\":" + System.Text.Json.JsonSerializer.Serialize(json.RootElement) + "}\n";
-                await http.Response.WriteAsync(line, http.RequestAborted).ConfigureAwait(false);
-                await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+                await WriteResultLine(http, response).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

@@ -8,9 +8,6 @@ namespace Cairn.Host.Tests;
 /// <summary>One real <c>cairn</c> server process on loopback ports. Dispose kills it by PID (kill -9), always.</summary>
 public sealed class CairnProcess : IDisposable
 {
-    /// <summary>Most polls of /health while waiting for a member to serve.</summary>
-    public const int ReadyPollsMax = 300;
-
     private readonly StringBuilder _output = new();
     private Process? _process;
 
@@ -79,34 +76,9 @@ public sealed class CairnProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Polls /health until it answers 200 (the member has a leader); bounded by <see cref="ReadyPollsMax"/>.</summary>
-    public async Task WaitHealthy()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (int i = 0; i < ReadyPollsMax; i++)
-        {
-            if (!Running)
-            {
-                throw new InvalidOperationException($"cairn {Name} exited with {ExitCode}:\n{Output}");
-            }
-            try
-            {
-                HttpResponseMessage response = await http.GetAsync(Url + "/health");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"cairn {Name} not healthy after {ReadyPollsMax} polls:\n{Output}");
-    }
+    /// <summary>Polls /health until it answers 200 (the member has a leader); bounded by <see cref="HealthPoll.PollsMax"/>.</summary>
+    public Task WaitHealthy() =>
+        HealthPoll.Wait(Url, () => !Running ? $"cairn {Name} exited with {ExitCode}:\n{Output}" : null, $"cairn {Name}", () => Output);
 
     /// <summary>kill -9.</summary>
     public void Kill()

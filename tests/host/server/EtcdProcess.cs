@@ -10,9 +10,6 @@ public sealed class EtcdProcess : IDisposable
     /// <summary>Where Debian installs etcd; the interop tests do nothing without it.</summary>
     public const string Binary = "/usr/bin/etcd";
 
-    /// <summary>Most polls of /health while waiting for etcd to serve.</summary>
-    public const int ReadyPollsMax = 300;
-
     private readonly StringBuilder _output = new();
     private Process? _process;
 
@@ -56,33 +53,9 @@ public sealed class EtcdProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>Polls /health until it answers 200; bounded by <see cref="ReadyPollsMax"/>.</summary>
-    public async Task WaitHealthy()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (int i = 0; i < ReadyPollsMax; i++)
-        {
-            if (_process is not { HasExited: false })
-            {
-                throw new InvalidOperationException($"etcd {Name} exited:\n{Output}");
-            }
-            try
-            {
-                if ((await http.GetAsync($"http://127.0.0.1:{ClientPort}/health")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"etcd {Name} not healthy after {ReadyPollsMax} polls:\n{Output}");
-    }
+    /// <summary>Polls /health until it answers 200; bounded by <see cref="HealthPoll.PollsMax"/>.</summary>
+    public Task WaitHealthy() =>
+        HealthPoll.Wait($"http://127.0.0.1:{ClientPort}", () => _process is not { HasExited: false } ? $"etcd {Name} exited:\n{Output}" : null, $"etcd {Name}", () => Output);
 
     public void Dispose()
     {
