@@ -56,4 +56,11 @@ public interface ILogDisk
 
     /// <summary>True while the disk has no free space: new client proposals are refused with a clear error.</summary>
     bool OutOfSpace { get; }
+
+    /// <summary>
+    /// The store that keeps snapshot bytes as files beside this log (the same device, the same crash), or null to keep
+    /// them inline in the log's snapshot record (only for small test state machines: an inline snapshot is held in
+    /// memory whole). The same instance on every call.
+    /// </summary>
+    ISnapshotStore? Snapshots => null;
 }

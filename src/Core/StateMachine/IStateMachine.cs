@@ -23,6 +23,30 @@ public interface IStateMachine
     void RestoreSnapshot(ReadOnlySpan<byte> snapshot);
 
     /// <summary>
+    /// Writes the same snapshot as <see cref="TakeSnapshot"/> to <paramref name="destination"/>. The runtime uses this
+    /// one: a state machine whose state may outgrow memory writes it piece by piece, never holding the whole snapshot.
+    /// The default writes <see cref="TakeSnapshot"/>'s array.
+    /// </summary>
+    void WriteSnapshot(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(TakeSnapshot());
+    }
+
+    /// <summary>
+    /// Replaces the whole state with the snapshot read from <paramref name="source"/> to its end. The runtime uses this
+    /// one: a state machine whose state may outgrow memory reads it piece by piece. The default reads it all into an
+    /// array for <see cref="RestoreSnapshot(ReadOnlySpan{byte})"/>.
+    /// </summary>
+    void RestoreSnapshot(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        using var all = new MemoryStream();
+        source.CopyTo(all);
+        RestoreSnapshot(all.GetBuffer().AsSpan(0, (int)all.Length));
+    }
+
+    /// <summary>
     /// True when the state machine keeps its state in a store of its own that survives a restart up to
     /// <see cref="DurableAppliedIndex"/> (the SQLite MVCC store). The runtime then compacts the Raft log only
     /// up to that index and, on restart, replays the entries after it instead of rebuilding from a snapshot.
