@@ -10,12 +10,23 @@ public sealed partial class RaftNode
     private SnapshotRecord? _snapshot;
     /// <summary>An installed snapshot the next Ready must persist.</summary>
     private SnapshotRecord? _snapshotToPersist;
-    /// <summary>The newest snapshot as the leader reads it to send (made on first use, once per snapshot).</summary>
+    /// <summary>The newest snapshot as the leader reads it to send (opened on first use, once per snapshot; transfers
+    /// under way keep the source they started with, so a newer snapshot does not restart them).</summary>
     private ISnapshotSource? _snapshotSource;
+    /// <summary>Where this node's snapshot bytes live (the log disk's snapshot store, or inline).</summary>
+    private readonly SnapshotFiles _files;
 
     private ISnapshotSource? SnapshotSource => _snapshot is null ? null
         : _snapshotSource is { } source && source.Index == _snapshot.Index ? source
-        : _snapshotSource = new InMemorySnapshotSource(_snapshot.Index, _snapshot.Term, _snapshot.Data);
+        : _snapshotSource = _files.Source(_snapshot);
+
+    /// <summary><paramref name="record"/> as this node holds it: a snapshot, not an instruction to replace the log.</summary>
+    private static SnapshotRecord WithoutReplace(SnapshotRecord record)
+    {
+        var held = record.Clone();
+        held.ReplaceLog = false;
+        return held;
+    }
 
     /// <summary>The last index covered by the snapshot; entries at or below it are compacted away.</summary>
     public ulong SnapshotIndex => _log.SnapshotIndex;
@@ -23,19 +34,23 @@ public sealed partial class RaftNode
     public ulong SnapshotTerm => _log.SnapshotTerm;
 
     /// <summary>
-    /// Raft §7 compaction: the driver made a state-machine snapshot at <paramref name="index"/> (at most the
-    /// applied index) durable, so the log drops every entry up to it. An older snapshot is ignored. (The runtime
+    /// Raft §7 compaction: the driver made a state-machine snapshot at <paramref name="snapshot"/>'s index (at most
+    /// the applied index) durable, so the log drops every entry up to it. An older snapshot is ignored. (The runtime
     /// does not start a snapshot while <see cref="CompactionDeferred"/> says to wait.)
     /// </summary>
-    public void Compact(ulong index, byte[] data)
+    public void Compact(SnapshotRecord snapshot)
     {
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var index = snapshot.Index;
         var term = _log.Term(index);
         _log.CompactTo(index);
         // (An install may have moved the snapshot past the applied index meanwhile; it restores later.)
         Invariant.Holds(_log.SnapshotIndex <= _log.Committed, "the snapshot {0} never passes the commit index {1}", _log.SnapshotIndex, _log.Committed);
         if (_log.SnapshotIndex == index && term != 0)
-            _snapshot = new SnapshotRecord { Index = index, Term = term, Data = ByteString.CopyFrom(data) };
+        {
+            Invariant.Holds(term == snapshot.Term, "a compaction snapshot at {0} has the term of the entry it covers ({1}, not {2})", index, term, snapshot.Term);
+            _snapshot = WithoutReplace(snapshot);
+        }
     }
 
     /// <summary>The installed snapshot at <paramref name="index"/> is durable and the state machine was restored from it.</summary>

@@ -10,9 +10,10 @@ public sealed partial class RaftNode
     private IncomingSnapshot? _incoming;
 
     /// <summary>A snapshot being assembled from chunks, keyed by the transfer that sends it: the leader, its term, the
-    /// snapshot's index and term, and its announced length and CRC-32C. <see cref="Received"/> bytes arrived in order;
+    /// snapshot's index and term, and its announced length and CRC-32C. <see cref="Received"/> bytes arrived in order and
+    /// went to <see cref="File"/> (a file of the snapshot store: only the reorder buffer is held in memory);
     /// <see cref="Crc"/> is their CRC-32C so far.</summary>
-    private sealed class IncomingSnapshot(ulong term, ulong from, Message first)
+    private sealed class IncomingSnapshot(ulong term, ulong from, Message first, SnapshotFileWriter file)
     {
         public ulong Term { get; } = term;
         public ulong From { get; } = from;
@@ -20,8 +21,8 @@ public sealed partial class RaftNode
         public ulong LogTerm { get; } = first.LogTerm;
         public long Length { get; } = (long)first.SnapshotLength;
         public uint ExpectedCrc { get; } = first.SnapshotCrc;
-        public MemoryStream Data { get; } = new();
-        public long Received => Data.Length;
+        public SnapshotFileWriter File { get; } = file;
+        public long Received => File.Length;
         public uint Crc { get; private set; }
 
         public bool SameTransfer(ulong term, Message m) => Term == term && From == m.From && Index == m.Index && LogTerm == m.LogTerm
@@ -56,7 +57,7 @@ public sealed partial class RaftNode
 
         private void Append(ByteString chunk)
         {
-            chunk.WriteTo(Data);
+            File.Write(chunk.Span);
             Crc = Crc32C.Append(Crc, chunk.Span);
         }
     }
@@ -73,19 +74,20 @@ public sealed partial class RaftNode
         FollowLeader(m.From);
         if (m.Index <= _log.Committed)
         {
-            _incoming = null;
+            DropIncoming();
             Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = _log.Committed }, afterPersist: true);
             return;
         }
         // Over SnapshotBytesMax (or a chunk past the announced end): abandoned; the leader's retries fail the same way.
         var offset = m.SnapshotOffset;
         if (m.SnapshotLength > (ulong)_options.SnapshotBytesMax || offset > m.SnapshotLength
-            || (ulong)m.SnapshotData.Length > m.SnapshotLength - offset) { _incoming = null; return; }
+            || (ulong)m.SnapshotData.Length > m.SnapshotLength - offset) { DropIncoming(); return; }
         var same = _incoming is { } t && t.SameTransfer(Term, m);
         // A first chunk starts a transfer, unless it duplicates the first chunk of the one in progress.
         if (offset == 0 && (!same || _incoming!.Received == 0))
         {
-            _incoming = new IncomingSnapshot(Term, m.From, m) { AheadBytesMax = (long)_options.SnapshotChunksInFlightMax * _options.SnapshotChunkBytesMax };
+            DropIncoming();
+            _incoming = new IncomingSnapshot(Term, m.From, m, _files.Begin(m.Index, m.LogTerm)) { AheadBytesMax = (long)_options.SnapshotChunksInFlightMax * _options.SnapshotChunkBytesMax };
             same = true;
         }
         var expected = same ? (ulong)_incoming!.Received : 0;
@@ -99,7 +101,7 @@ public sealed partial class RaftNode
         if (_incoming.Crc != _incoming.ExpectedCrc && !_bugs.SnapshotInstallUnverified)
         {
             // The chunks each arrived intact, yet the whole is not what the leader announced: start over.
-            _incoming = null;
+            DropIncoming();
             SnapshotsDiscarded++;
             AnswerSnapshotChunk(m, 0, reject: true);
             return;
@@ -112,15 +114,24 @@ public sealed partial class RaftNode
 
     private void InstallIncoming(Message m)
     {
-        var data = ByteString.CopyFrom(_incoming!.Data.GetBuffer(), 0, (int)_incoming.Received);
-        _incoming = null;
+        // The file is durable before the log's record names it (the record is the commit point).
+        var record = _incoming!.File.Commit();
+        DropIncoming();
         _log.Install(m.Index, m.LogTerm);
         Invariant.Holds(_log.Committed == m.Index && _log.SnapshotIndex == m.Index, "an installed snapshot at {0} sets the commit and snapshot index (commit {1})", m.Index, _log.Committed);
-        _snapshot = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data };
-        _snapshotToPersist = new SnapshotRecord { Index = m.Index, Term = m.LogTerm, Data = data, ReplaceLog = true };
+        _snapshot = record;
+        _snapshotToPersist = record.Clone();
+        _snapshotToPersist.ReplaceLog = true;
         SnapshotsInstalled++;
         // The acknowledgement leaves only once the snapshot is durable (persistence contract).
         Send(new Message { Type = MessageType.MsgAppendResponse, To = m.From, Index = m.Index }, afterPersist: true);
+    }
+
+    /// <summary>Abandons the snapshot being received, if any (its uncommitted file goes with it).</summary>
+    private void DropIncoming()
+    {
+        _incoming?.File.Dispose();
+        _incoming = null;
     }
 
     /// <summary>What a heartbeat answer tells <paramref name="leader"/> about the snapshot this node receives from it.</summary>

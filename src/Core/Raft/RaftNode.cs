@@ -50,16 +50,17 @@ public sealed partial class RaftNode
     }
 
     internal RaftNode(RaftOptions options, IRandomSource random, HardState? hardState, IReadOnlyList<Entry> log, RaftBugs bugs,
-        SnapshotRecord? snapshot = null)
+        SnapshotRecord? snapshot = null, SnapshotFiles? files = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _random = random;
         _bugs = bugs;
+        _files = files ?? SnapshotFiles.Inline;
         hardState ??= new HardState();
         _log = new RaftLog(log, hardState.Commit, snapshot?.Index ?? 0, snapshot?.Term ?? 0);
-        if (snapshot is { Index: > 0 }) _snapshot = new SnapshotRecord { Index = snapshot.Index, Term = snapshot.Term, Data = snapshot.Data };
+        if (snapshot is { Index: > 0 }) _snapshot = WithoutReplace(snapshot);
         Term = Math.Max(hardState.Term, _log.LastTerm);
         Vote = hardState.Term == Term ? hardState.Vote : 0;
         _handedOutHardState = new HardState { Term = hardState.Term, Vote = hardState.Vote, Commit = hardState.Commit };
@@ -228,7 +229,7 @@ public sealed partial class RaftNode
         Leader = leader;
         _progress.Clear();
         _transferTarget = 0;
-        if (_incoming is not null && (_incoming.Term != term || _incoming.From != leader)) _incoming = null;
+        if (_incoming is not null && (_incoming.Term != term || _incoming.From != leader)) DropIncoming();
         ResetTimers();
     }
 

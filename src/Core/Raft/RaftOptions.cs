@@ -79,8 +79,10 @@ public sealed record RaftOptions
     /// stop-and-wait). Default 16.</summary>
     public int SnapshotChunksInFlightMax { get; init; } = 16;
 
-    /// <summary>Largest snapshot a follower assembles from chunks; a bigger transfer is abandoned. Default 1 GiB.</summary>
-    public long SnapshotBytesMax { get; init; } = 1L << 30;
+    /// <summary>Largest snapshot a follower assembles from chunks; a bigger transfer is abandoned. Default 16 GiB: twice
+    /// etcd's largest recommended backend quota (8 GiB). The bytes go to a snapshot file, not to memory, when the log
+    /// disk has a snapshot store; without one (inline snapshots, tests only) the follower holds them.</summary>
+    public long SnapshotBytesMax { get; init; } = 16L << 30;
 
     /// <summary>Validates the options, throwing <see cref="ArgumentException"/> on misuse.</summary>
     public void Validate()

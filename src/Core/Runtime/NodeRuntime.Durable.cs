@@ -38,14 +38,14 @@ public sealed partial class NodeRuntime
         if (durable.Snapshot is not { Index: > 0 } snapshot) return;
         if (!_stateMachine.HasDurableStore)
         {
-            if (snapshot.Index > _stateMachine.AppliedIndex) _stateMachine.RestoreSnapshot(snapshot.Data.Span);
+            if (snapshot.Index > _stateMachine.AppliedIndex) Restore(snapshot);
             return;
         }
         var stored = _stateMachine.DurableAppliedIndex;
         if (snapshot.Index <= stored) return;
         if (snapshot.ReplaceLog)
         {
-            _stateMachine.RestoreSnapshot(snapshot.Data.Span);
+            Restore(snapshot);
             return;
         }
         throw new DurableStateLostException(

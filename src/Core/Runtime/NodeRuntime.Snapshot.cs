@@ -15,6 +15,8 @@ public sealed partial class NodeRuntime
     public RaftOptions Options => _options;
     /// <summary>A compaction snapshot submitted to disk and not yet durable; one at a time.</summary>
     private bool _compactionInFlight;
+    /// <summary>Where this node's snapshot bytes live: the log disk's snapshot store, or inline in its records.</summary>
+    private readonly SnapshotFiles _files;
 
     /// <summary>Snapshots this incarnation took of its own state machine and compacted the log to.</summary>
     public long SnapshotsTaken { get; private set; }
@@ -39,24 +41,51 @@ public sealed partial class NodeRuntime
         Invariant.Holds(index <= Raft.StableIndex && index <= Raft.CommitIndex, "a compaction snapshot at {0} is durable and committed (stable {1})", index, Raft.StableIndex);
         // The data is the state at the applied index (at or past `index`): a follower installing it skips the
         // entries it already covers.
-        var snapshot = new SnapshotRecord { Index = index, Term = Raft.TermAt(index), Data = ByteString.CopyFrom(_stateMachine.TakeSnapshot()) };
+        if (TakeSnapshot(index) is not { } snapshot) return;
         var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
         EnqueueWrite(new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot));
         _compactionInFlight = true;
         _disk.Submit(write);
     }
 
-    /// <summary>A snapshot write is durable: an install restores the state machine, a compaction trims the log.</summary>
+    /// <summary>Streams the state machine's snapshot into a new snapshot file for <paramref name="index"/> and commits
+    /// it (durable before any record names it); null when the node fail-stopped because the write failed.</summary>
+    private SnapshotRecord? TakeSnapshot(ulong index)
+    {
+        try
+        {
+            using var file = _files.Begin(index, Raft.TermAt(index));
+            _stateMachine.WriteSnapshot(file);
+            return file.Commit();
+        }
+        catch (IOException e)
+        {
+            FailStop($"writing the snapshot at {index} failed: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Replaces the state machine's state with <paramref name="snapshot"/>'s, read in order from its file.</summary>
+    private void Restore(SnapshotRecord snapshot)
+    {
+        using var data = _files.OpenRead(snapshot);
+        _stateMachine.RestoreSnapshot(data);
+    }
+
+    /// <summary>A snapshot write is durable: an install restores the state machine, a compaction trims the log.
+    /// Either way the files of older snapshots go, unless another snapshot write is still on its way to the disk
+    /// (its file must outlive this record).</summary>
     private void OnSnapshotDurable(SnapshotRecord snapshot)
     {
+        if (!_writes.Any(w => w.Snapshot is not null)) _files.Retain(snapshot);
         if (!snapshot.ReplaceLog)
         {
             _compactionInFlight = false;
-            Raft.Compact(snapshot.Index, snapshot.Data.ToByteArray());
+            Raft.Compact(snapshot);
             SnapshotsTaken++;
             return;
         }
-        if (snapshot.Index > _stateMachine.AppliedIndex) _stateMachine.RestoreSnapshot(snapshot.Data.Span);
+        if (snapshot.Index > _stateMachine.AppliedIndex) Restore(snapshot);
         Invariant.Holds(snapshot.Index <= Raft.CommitIndex, "a restored snapshot at {0} is committed (commit {1})", snapshot.Index, Raft.CommitIndex);
         Raft.OnSnapshotPersisted(snapshot.Index);
         SnapshotsRestored++;

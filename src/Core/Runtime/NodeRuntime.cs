@@ -43,11 +43,14 @@ public sealed partial class NodeRuntime
         Observer = observer;
         _options = options;
         _proposalKeyBase = DrawProposalKeyBase(random);
+        _files = new SnapshotFiles(disk.Snapshots);
         var durable = disk.Load();
         _writtenHardState = durable.HardState ?? new HardState();
         // Raft §7: the state machine starts from the durable snapshot or its own durable store; the entries after it are replayed.
         RecoverStateMachine(durable);
-        Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs, durable.Snapshot);
+        // Snapshot files the durable record does not name (a crash between a file's commit and its record) go.
+        _files.Retain(durable.Snapshot);
+        Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs, durable.Snapshot, _files);
         Raft.SetApplied(stateMachine.AppliedIndex);
         Drain();
     }

@@ -64,8 +64,11 @@ internal sealed class SnapshotTransferChecker(ViolationLog violations)
     /// <summary>A follower's Ready installs <paramref name="snapshot"/> (a leader's snapshot, <c>replace_log</c>).</summary>
     public void OnInstall(ulong node, SnapshotRecord snapshot)
     {
-        var length = (ulong)snapshot.Data.Length;
-        var crc = Crc32C.Compute(snapshot.Data.Span);
+        // A snapshot kept in a file carries the length and CRC-32C of the bytes written to it (the store checks the
+        // file against them when it is opened); an inline one is measured here.
+        var inline = snapshot.File.Length == 0;
+        var length = inline ? (ulong)snapshot.Data.Length : snapshot.Length;
+        var crc = inline ? Crc32C.Compute(snapshot.Data.Span) : snapshot.Crc;
         if (_announced.TryGetValue(snapshot.Index, out var list) && list.Contains((length, crc))) return;
         var what = list is null ? "no leader announced one at that index" : $"leaders announced {string.Join(", ", list.Select(a => $"{a.Length} bytes crc {a.Crc:x8}"))}";
         violations.Report("SnapshotIntegrity", $"node {node} installs snapshot {snapshot.Index} of {length} bytes with crc {crc:x8}; {what}", (int)node);

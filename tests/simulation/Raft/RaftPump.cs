@@ -208,7 +208,7 @@ internal sealed class RaftPump
         var data = System.Text.Encoding.UTF8.GetBytes($"state-machine@{index};" + new string('x', 40));
         disk.Log.RemoveRange(0, (int)(index - disk.Base));
         disk.Snapshot = new SnapshotRecord { Index = index, Term = node.TermAt(index), Data = Google.Protobuf.ByteString.CopyFrom(data) };
-        node.Compact(index, data);
+        node.Compact(disk.Snapshot);
         Flush(id);
     }
 
