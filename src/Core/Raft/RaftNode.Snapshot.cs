@@ -16,9 +16,42 @@ public sealed partial class RaftNode
     /// <summary>Where this node's snapshot bytes live (the log disk's snapshot store, or inline).</summary>
     private readonly SnapshotFiles _files;
 
-    private ISnapshotSource? SnapshotSource => _snapshot is null ? null
-        : _snapshotSource is { } source && source.Index == _snapshot.Index ? source
-        : _snapshotSource = _files.Source(_snapshot);
+    /// <summary>The snapshot to send, or null when there is none yet: a compaction whose state is in the state machine's
+    /// store (<c>in_store</c>) has no bytes, so the leader sends the snapshot the driver produced on demand
+    /// (<see cref="OfferSnapshot"/>) once it covers the compacted log, and until then asks for one
+    /// (<see cref="SnapshotWanted"/>).</summary>
+    private ISnapshotSource? SnapshotSource
+    {
+        get
+        {
+            if (_snapshot is null) return null;
+            if (_snapshot.InStore)
+            {
+                if (_offered is { } offered && offered.Index >= _log.SnapshotIndex) return offered;
+                SnapshotWanted = true;
+                return null;
+            }
+            return _snapshotSource is { } source && source.Index == _snapshot.Index ? source : _snapshotSource = _files.Source(_snapshot);
+        }
+    }
+
+    /// <summary>A snapshot produced on demand from the state machine's store, to send.</summary>
+    private ISnapshotSource? _offered;
+
+    /// <summary>True when this leader must send a snapshot but its compacted state lives only in the state machine's
+    /// store: the driver produces one at its applied index and hands it over with <see cref="OfferSnapshot"/>.</summary>
+    public bool SnapshotWanted { get; private set; }
+
+    /// <summary>The driver produced <paramref name="snapshot"/> from the state machine's store (at an index at or past
+    /// the log's snapshot index, at most the commit index) for the followers that need one.</summary>
+    internal void OfferSnapshot(ISnapshotSource snapshot)
+    {
+        Invariant.Holds(snapshot.Index >= _log.SnapshotIndex && snapshot.Index <= _log.Committed,
+            "an offered snapshot at {0} covers the compacted log ({1}) and no more than is committed ({2})", snapshot.Index, _log.SnapshotIndex, _log.Committed);
+        Invariant.Holds(snapshot.Term == _log.Term(snapshot.Index), "an offered snapshot at {0} has its entry's term {1}, not {2}", snapshot.Index, _log.Term(snapshot.Index), snapshot.Term);
+        _offered = snapshot;
+        SnapshotWanted = false;
+    }
 
     /// <summary><paramref name="record"/> as this node holds it: a snapshot, not an instruction to replace the log.</summary>
     private static SnapshotRecord WithoutReplace(SnapshotRecord record)
@@ -88,7 +121,8 @@ public sealed partial class RaftNode
     {
         if (pr.Transfer is not { } transfer || transfer.Source.Index < pr.Next)
         {
-            var source = SnapshotSource!;
+            // Nothing to send until the driver offers a snapshot produced from its store: the follower stays probing.
+            if (SnapshotSource is not { } source) return;
             // A follower that still holds part of this very snapshot from us continues where it stopped.
             transfer = new SnapshotTransfer(source, pr.PartialIndex == source.Index ? pr.PartialOffset : 0);
             pr.Transfer = transfer;

@@ -36,6 +36,8 @@ public sealed partial class NodeRuntime
     private void RecoverStateMachine(DurableState durable)
     {
         if (durable.Snapshot is not { Index: > 0 } snapshot) return;
+        if (snapshot.InStore && !_stateMachine.HasDurableStore)
+            throw new InvalidDataException($"the log's snapshot at {snapshot.Index} says the state machine's store holds the state, but this state machine keeps no store; refusing to start");
         if (!_stateMachine.HasDurableStore)
         {
             if (snapshot.Index > _stateMachine.AppliedIndex) Restore(snapshot);

@@ -41,7 +41,10 @@ public sealed partial class NodeRuntime
         Invariant.Holds(index <= Raft.StableIndex && index <= Raft.CommitIndex, "a compaction snapshot at {0} is durable and committed (stable {1})", index, Raft.StableIndex);
         // The data is the state at the applied index (at or past `index`): a follower installing it skips the
         // entries it already covers.
-        if (TakeSnapshot(index) is not { } snapshot) return;
+        // A durable store already holds the state through `index` (CompactionLimit): the record carries no bytes, and a
+        // snapshot to send is produced from the store only when a follower needs one (OfferSnapshotFromStore).
+        var snapshot = _stateMachine.HasDurableStore ? new SnapshotRecord { Index = index, Term = Raft.TermAt(index), InStore = true } : TakeSnapshot(index);
+        if (snapshot is null) return;
         var write = new DiskWrite(++_writeSeq, null, Array.Empty<Entry>(), snapshot);
         EnqueueWrite(new PendingWrite(write.Id, 0, 0, new List<Message>(), snapshot));
         _compactionInFlight = true;
@@ -64,6 +67,20 @@ public sealed partial class NodeRuntime
             return null;
         }
     }
+
+    /// <summary>A leader whose compacted state lives in its store must send a follower a snapshot: it writes one of the
+    /// state at the applied index (committed, and at or past the compaction) to a snapshot file and offers it.</summary>
+    private void OfferSnapshotFromStore()
+    {
+        var index = Raft.AppliedIndex;
+        Invariant.Holds(_stateMachine.AppliedIndex == index && index >= Raft.SnapshotIndex, "a snapshot from the store at {0} is the applied state and covers the compaction at {1}", index, Raft.SnapshotIndex);
+        if (TakeSnapshot(index) is not { } snapshot) return;
+        SnapshotsProduced++;
+        Raft.OfferSnapshot(_files.Source(snapshot));
+    }
+
+    /// <summary>Snapshots this incarnation produced from its state machine's store to send to a follower.</summary>
+    public long SnapshotsProduced { get; private set; }
 
     /// <summary>Replaces the state machine's state with <paramref name="snapshot"/>'s, read in order from its file.</summary>
     private void Restore(SnapshotRecord snapshot)
