@@ -72,8 +72,11 @@ public sealed partial class NodeRuntime
     /// state at the applied index (committed, and at or past the compaction) to a snapshot file and offers it.</summary>
     private void OfferSnapshotFromStore()
     {
-        var index = Raft.AppliedIndex;
-        Invariant.Holds(_stateMachine.AppliedIndex == index && index >= Raft.SnapshotIndex, "a snapshot from the store at {0} is the applied state and covers the compaction at {1}", index, Raft.SnapshotIndex);
+        // The state machine's state covers its own applied index, which may trail the entries the Raft core handed out
+        // (an apply still queued) or pass them (a store restored past the log): the snapshot is labelled with the lower,
+        // and its data says how far it really goes (a follower skips the entries it already covers).
+        var index = Math.Min(Raft.AppliedIndex, _stateMachine.AppliedIndex);
+        if (index < Raft.SnapshotIndex) return; // the store trails the compaction until its queued applies run: next time
         if (TakeSnapshot(index) is not { } snapshot) return;
         SnapshotsProduced++;
         Raft.OfferSnapshot(_files.Source(snapshot));
