@@ -30,6 +30,8 @@ internal sealed class TimedLogDisk(Action<double> observe)
     {
         public bool OutOfSpace => owner.Inner!.OutOfSpace;
 
+        public ISnapshotStore? Snapshots => owner.Inner!.Snapshots;
+
         public DurableState Load() => owner.Inner!.Load();
 
         public void Submit(DiskWrite write)

@@ -28,6 +28,9 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     /// <summary>Milliseconds between retries of a batch that hit a full disk.</summary>
     public const int FullRetryDelayMs = 100;
 
+    /// <summary>The directory, beside the log database, that holds the snapshot files (etcd's <c>member/snap</c>).</summary>
+    public const string SnapshotDirectoryName = "snap";
+
     private readonly string _path;
     private readonly Action<long> _onDurable;
     private readonly Action<long>? _onGroupDurable;
@@ -43,6 +46,7 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
     private string? _failure;
     private volatile bool _outOfSpace;
     private long _commits, _writesDurable;
+    private readonly Lazy<FileSnapshotStore> _snapshots;
 
     /// <summary>Gives the space freed by log compaction back: VACUUM on a connection of its own (SQLite serialises
     /// it with the writer's transactions), then the WAL is truncated. Callable from any thread.</summary>
@@ -67,12 +71,22 @@ public sealed partial class SqliteLogDisk : ILogDisk, IDisposable
         _connection = SqliteFiles.Open(path);
         _tables = new LogTables(_connection);
         _checkpointer = new WalCheckpointer(path, _connection);
+        _snapshots = new Lazy<FileSnapshotStore>(() => new FileSnapshotStore(SnapshotDirectoryOf(path)));
         _writer = new Thread(WriterLoop) { IsBackground = true, Name = "cairn-log-disk" };
         _writer.Start();
     }
 
     /// <inheritdoc />
     public bool OutOfSpace => _outOfSpace;
+
+    /// <inheritdoc />
+    /// <remarks>A <see cref="FileSnapshotStore"/> in <see cref="SnapshotDirectoryName"/> beside the database file,
+    /// opened (and the directory created) on first use.</remarks>
+    public ISnapshotStore Snapshots => _snapshots.Value;
+
+    /// <summary>The snapshot directory of the log database at <paramref name="path"/>.</summary>
+    public static string SnapshotDirectoryOf(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", SnapshotDirectoryName);
 
     /// <summary>Transactions committed (each one fsync of the WAL).</summary>
     public long Commits => Interlocked.Read(ref _commits);

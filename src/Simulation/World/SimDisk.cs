@@ -81,6 +81,12 @@ public sealed partial class SimDisk : ILogDisk
     /// <inheritdoc />
     public bool OutOfSpace => Now() < FullUntil;
 
+    /// <summary>The snapshot files beside this log: owned by the disk, so they outlive node restarts as it does.</summary>
+    public SimSnapshotStore SnapshotFiles { get; } = new();
+
+    /// <inheritdoc />
+    public ISnapshotStore? Snapshots => SnapshotFiles;
+
     /// <inheritdoc />
     public void Submit(DiskWrite write)
     {
@@ -112,9 +118,13 @@ public sealed partial class SimDisk : ILogDisk
     public long SnapshotBytesOf(long id)
     {
         foreach (var (writeId, _, decoded) in _volatile)
-            if (writeId == id) return decoded.Snapshot?.Data.Length ?? 0;
+            if (writeId == id) return decoded.Snapshot is { } snapshot ? SnapshotBytes(snapshot) : 0;
         return 0;
     }
+
+    /// <summary>A snapshot's size: the named file's length, or the inline bytes.</summary>
+    private static long SnapshotBytes(SnapshotRecord snapshot) =>
+        snapshot.File.Length > 0 ? (long)snapshot.Length : snapshot.Data.Length;
 
     /// <summary>Writes submitted and not yet synced.</summary>
     public int Unsynced => _volatile.Count;
@@ -135,9 +145,11 @@ public sealed partial class SimDisk : ILogDisk
         Synced++;
     }
 
-    /// <summary>The process crashed: unsynced writes are lost, or with torn writes a prefix survives.</summary>
+    /// <summary>The process crashed: unsynced writes are lost, or with torn writes a prefix survives. Committed
+    /// snapshot files survive; snapshot writers still open are lost.</summary>
     public void Crash()
     {
+        SnapshotFiles.Crash();
         if (Faults.TornWrites && _volatile.Count > 0)
         {
             var keep = Faults.Random.Next(0, _volatile.Count + 1);
