@@ -45,7 +45,7 @@ internal sealed class KvSnapshotReader(Stream source)
     private const uint AppliedIndexTag = 8, CurrentRevisionTag = 16, CompactRevisionTag = 24, KeysTag = 34;
     private const uint LeasesTag = 42, LastLeaseIdTag = 48, SessionsTag = 58, AlarmsTag = 66;
 
-    private readonly Stream _source = source is BufferedStream or MemoryStream ? source : new BufferedStream(source);
+    private readonly Stream _source = source is BufferedStream or MemoryStream or FileStream ? source : new BufferedStream(source);
     private byte[] _field = new byte[256];
     private KeyHistoryRecord? _pendingKey;
     private bool _keysStarted;

@@ -39,5 +39,14 @@ internal sealed class TimedStateMachine(IStateMachine inner, Action<double> appl
         return snapshot;
     }
 
+    public void WriteSnapshot(Stream destination)
+    {
+        long start = Stopwatch.GetTimestamp();
+        inner.WriteSnapshot(destination);
+        snapshotted(Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot) => inner.RestoreSnapshot(snapshot);
+
+    public void RestoreSnapshot(Stream source) => inner.RestoreSnapshot(source);
 }

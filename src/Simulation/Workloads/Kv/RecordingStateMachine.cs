@@ -47,16 +47,37 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, KvWorkload wor
     /// <inheritdoc />
     public void PersistApplied() => Inner.PersistApplied();
 
+    /// <inheritdoc />
     public byte[] TakeSnapshot()
     {
-        workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot taken");
+        OnSnapshotTaken();
         return Inner.TakeSnapshot();
+    }
+
+    /// <inheritdoc />
+    public void WriteSnapshot(Stream destination)
+    {
+        OnSnapshotTaken();
+        Inner.WriteSnapshot(destination);
     }
 
     /// <inheritdoc />
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot)
     {
         Inner.RestoreSnapshot(snapshot);
-        workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot restored");
+        OnSnapshotRestored();
     }
+
+    /// <inheritdoc />
+    public void RestoreSnapshot(Stream source)
+    {
+        Inner.RestoreSnapshot(source);
+        OnSnapshotRestored();
+    }
+
+    private void OnSnapshotTaken() =>
+        workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot taken");
+
+    private void OnSnapshotRestored() =>
+        workload.Agreement?.OnStateHash(Node, Inner.AppliedIndex, Inner.StateDigest(), "snapshot restored");
 }
