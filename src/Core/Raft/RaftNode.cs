@@ -229,6 +229,7 @@ public sealed partial class RaftNode
         Leader = leader;
         _progress.Clear();
         _transferTarget = 0;
+        SnapshotWanted = false;
         if (_incoming is not null && (_incoming.Term != term || _incoming.From != leader)) DropIncoming();
         ResetTimers();
     }

@@ -72,11 +72,11 @@ public sealed partial class NodeRuntime
     /// state at the applied index (committed, and at or past the compaction) to a snapshot file and offers it.</summary>
     private void OfferSnapshotFromStore()
     {
-        // The state machine's state covers its own applied index, which may trail the entries the Raft core handed out
-        // (an apply still queued) or pass them (a store restored past the log): the snapshot is labelled with the lower,
-        // and its data says how far it really goes (a follower skips the entries it already covers).
+        // The state machine's applied index trails the Raft core's when the last entries carried no command (a new
+        // leader's empty entry), and passes it when its store was restored past the log. The snapshot is labelled with
+        // the lower: its data holds the state through it, and says how far it really goes (a follower skips what it covers).
         var index = Math.Min(Raft.AppliedIndex, _stateMachine.AppliedIndex);
-        if (index < Raft.SnapshotIndex) return; // the store trails the compaction until its queued applies run: next time
+        if (index < Raft.SnapshotIndex) return; // the store trails the compaction (cannot happen for a leader): ask again later
         if (TakeSnapshot(index) is not { } snapshot) return;
         SnapshotsProduced++;
         Raft.OfferSnapshot(_files.Source(snapshot));
