@@ -47,6 +47,13 @@ public interface IStateMachine
     }
 
     /// <summary>
+    /// Pins the current state (at <see cref="AppliedIndex"/>) for a snapshot written later, off the event loop, while
+    /// applies continue. A state machine over a durable store commits what it applied and opens a read transaction;
+    /// the default copies <see cref="TakeSnapshot"/> now.
+    /// </summary>
+    IStateSnapshot CaptureSnapshot() => new CopiedStateSnapshot(AppliedIndex, TakeSnapshot());
+
+    /// <summary>
     /// True when the state machine keeps its state in a store of its own that survives a restart up to
     /// <see cref="DurableAppliedIndex"/> (the SQLite MVCC store). The runtime then compacts the Raft log only
     /// up to that index and, on restart, replays the entries after it instead of rebuilding from a snapshot.
