@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Cairn.Core.Kv.Wire;
 using Cairn.Core.Raft;
+using Cairn.Core.StateMachine;
 using Cairn.Core.Wire;
 using Cairn.Host.Api.Wire;
 using Google.Protobuf;
@@ -65,8 +66,14 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
     public override async Task<HashResponse> Hash(HashRequest request, ServerCallContext context)
     {
         var node = calls.Node;
-        byte[] snapshot = await calls.Ask(() => node.Kv.StateMachine.TakeSnapshot()).ConfigureAwait(false);
-        return new HashResponse { Header = calls.Header(), Hash = Crc32C.Compute(snapshot) };
+        // The CRC-32C of the state machine's snapshot, streamed: nothing holds the whole state.
+        uint hash = await calls.Ask(() =>
+        {
+            using var crc = new Crc32CStream();
+            ((IStateMachine)node.Kv.StateMachine).WriteSnapshot(crc);
+            return crc.Crc;
+        }).ConfigureAwait(false);
+        return new HashResponse { Header = calls.Header(), Hash = hash };
     }
 
     /// <summary>etcd Alarm: get, activate and deactivate go through the log (the Core's replicated alarms), so

@@ -37,8 +37,8 @@ internal static class MemberRestore
         {
             Directory.CreateDirectory(member.MemberDir);
             using var bolt = BoltReader.Open(flags.File, length);
-            Result result = WriteStore(new EtcdSnapshotReader(bolt), Path.Combine(member.MemberDir, NodeHost.KvFileName), out byte[] state);
-            WriteLog(Path.Combine(member.MemberDir, NodeHost.LogFileName), result.AppliedIndex, state);
+            Result result = WriteStore(new EtcdSnapshotReader(bolt), Path.Combine(member.MemberDir, NodeHost.KvFileName));
+            WriteLog(Path.Combine(member.MemberDir, NodeHost.LogFileName), result.AppliedIndex);
             DataDirIdentityFile.EnsureMatches(member.MemberDir, member.ClusterId, member.MemberId, member.Flags.Name);
             return result;
         }
@@ -49,8 +49,8 @@ internal static class MemberRestore
         }
     }
 
-    /// <summary>Fills the KV store in one transaction; <paramref name="state"/> is the state machine's snapshot of it (for the log).</summary>
-    private static Result WriteStore(EtcdSnapshotReader snapshot, string path, out byte[] state)
+    /// <summary>Fills the KV store in one transaction, with the applied index it covers.</summary>
+    private static Result WriteStore(EtcdSnapshotReader snapshot, string path)
     {
         long compact = snapshot.CompactRevision();
         long current = Math.Max(1, compact);
@@ -73,20 +73,20 @@ internal static class MemberRestore
         store.PutLastLeaseId(leases.Count == 0 ? 0 : leases.Max(l => l.ID));
         store.PutAlarms(snapshot.Alarms());
         store.CommitBatch(applied);
-        var machine = new KvStateMachine(KvOptions.Default, store);
-        state = machine.TakeSnapshot();
         return new Result(revisions, current, compact, applied, leases.Count);
     }
 
-    /// <summary>One durable write: the snapshot at <paramref name="applied"/> in term 1, committed through it.</summary>
-    private static void WriteLog(string path, ulong applied, byte[] state)
+    /// <summary>One durable write: the snapshot at <paramref name="applied"/> in term 1, committed through it. The KV
+    /// store holds that state (<c>in_store</c>), so the record carries no bytes and nothing is held in memory; a leader
+    /// that must send a snapshot produces one from its store.</summary>
+    private static void WriteLog(string path, ulong applied)
     {
         using var durable = new ManualResetEventSlim();
         string? failure = null;
         using (var disk = new SqliteLogDisk(path, _ => durable.Set(), (_, reason) => { failure = reason; durable.Set(); }))
         {
             _ = disk.Load();
-            var snapshot = new SnapshotRecord { Index = applied, Term = 1, Data = ByteString.CopyFrom(state) };
+            var snapshot = new SnapshotRecord { Index = applied, Term = 1, InStore = true };
             disk.Submit(new DiskWrite(1, new HardState { Term = 1, Commit = applied }, [], snapshot));
             if (!durable.Wait(LogWriteTimeout)) throw new IOException($"the Raft log write to {path} did not complete in {LogWriteTimeout.TotalSeconds} s");
         }
