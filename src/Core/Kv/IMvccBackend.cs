@@ -124,8 +124,9 @@ public interface IMvccBackend
     /// <summary>Gives the space freed by compaction back (etcd's defragmentation); only between apply batches.</summary>
     void Defragment();
 
-    /// <summary>Opens a view of the last committed batch for a snapshot written off the event loop (no batch may be
-    /// open), or returns null when the store offers none (the state machine then copies its snapshot at once).</summary>
+    /// <summary>Opens a view of the last committed batch for a snapshot written off the event loop, or returns null when
+    /// the store offers none now (a store in memory while a batch is open, whose reads would see the batch): the state
+    /// machine then copies its snapshot at once.</summary>
     IMvccSnapshotView? OpenSnapshotView() => null;
 }
 

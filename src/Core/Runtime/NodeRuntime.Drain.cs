@@ -30,7 +30,7 @@ public sealed partial class NodeRuntime
             ServeReads();
             CarryForwards(ready);
         }
-        if (!Stopped && Raft.SnapshotWanted && Raft.Role == RaftRole.Leader) OfferSnapshotFromStore();
+        if (!Stopped && Raft.SnapshotWanted && Raft.Role == RaftRole.Leader) StartSnapshotProduction();
         Invariant.Holds(Stopped || rounds == 0 || !Raft.HasReady, "a drain leaves no Ready behind (node {0})", Raft.Id);
         Invariant.Holds(Raft.AppliedIndex <= Raft.CommitIndex || _bugs.BreaksSafety, "applied {0} at or below commit {1}", Raft.AppliedIndex, Raft.CommitIndex);
     }

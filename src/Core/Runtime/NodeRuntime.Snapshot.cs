@@ -68,23 +68,6 @@ public sealed partial class NodeRuntime
         }
     }
 
-    /// <summary>A leader whose compacted state lives in its store must send a follower a snapshot: it writes one of the
-    /// state at the applied index (committed, and at or past the compaction) to a snapshot file and offers it.</summary>
-    private void OfferSnapshotFromStore()
-    {
-        // The state machine's applied index trails the Raft core's when the last entries carried no command (a new
-        // leader's empty entry), and passes it when its store was restored past the log. The snapshot is labelled with
-        // the lower: its data holds the state through it, and says how far it really goes (a follower skips what it covers).
-        var index = Math.Min(Raft.AppliedIndex, _stateMachine.AppliedIndex);
-        if (index < Raft.SnapshotIndex) return; // the store trails the compaction (cannot happen for a leader): ask again later
-        if (TakeSnapshot(index) is not { } snapshot) return;
-        SnapshotsProduced++;
-        Raft.OfferSnapshot(_files.Source(snapshot));
-    }
-
-    /// <summary>Snapshots this incarnation produced from its state machine's store to send to a follower.</summary>
-    public long SnapshotsProduced { get; private set; }
-
     /// <summary>Replaces the state machine's state with <paramref name="snapshot"/>'s, read in order from its file.</summary>
     private void Restore(SnapshotRecord snapshot)
     {

@@ -24,4 +24,6 @@ public enum EventKind : byte
     Phase = 8,
     /// <summary>The transport tells a node that a peer was unreachable (and that a snapshot chunk to it was lost).</summary>
     Report = 9,
+    /// <summary>A snapshot a leader produced from its store off its event loop is written.</summary>
+    SnapshotProduced = 10,
 }

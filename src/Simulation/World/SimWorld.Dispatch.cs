@@ -58,6 +58,10 @@ public sealed partial class SimWorld
                 if (done.Incarnation != node.Incarnation) return;
                 CompleteSync(node, done);
                 break;
+            case SnapshotProducedEvent produced:
+                if (produced.Incarnation != node.Incarnation) return;
+                node.Runtime!.OnSnapshotProduced(produced.Job);
+                break;
             case ClientRequestEvent request:
                 request.Request.Deliver(node);
                 break;

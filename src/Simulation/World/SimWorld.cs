@@ -172,7 +172,7 @@ public sealed partial class SimWorld
         _groupInFlight[node.Id] = _groupNext[node.Id] = 0;
         try
         {
-            node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs) { Buggify = _buggify }, sm);
+            node.Start(() => new NodeRuntime(options, random, Network, node.Disk, sm, sink, this, _bugs) { Buggify = _buggify, SnapshotProducer = new SnapshotProduction(this, node) }, sm);
         }
         catch (DurableStateLostException e)
         {

@@ -54,6 +54,17 @@ internal sealed record DiskDoneEvent(int Node, int Incarnation, long WriteId, Sy
     public override long TraceValue => WriteId;
 }
 
+/// <summary>Node <paramref name="Node"/>'s snapshot job (written when it started, deterministically) finishes after the
+/// simulated time its size takes.</summary>
+internal sealed record SnapshotProducedEvent(int Node, int Incarnation, Cairn.Core.Runtime.SnapshotJob Job) : SimEvent(Node)
+{
+    /// <inheritdoc />
+    public override EventKind Kind => EventKind.SnapshotProduced;
+
+    /// <inheritdoc />
+    public override long TraceValue => Job.Length;
+}
+
 /// <summary>A client request reaches node <paramref name="Node"/>.</summary>
 /// <param name="Node">The node.</param>
 /// <param name="Client">The sending client's index; null for a watch stream's calls (traced as 0).</param>
