@@ -80,7 +80,10 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
             metrics.BackendCommit.Observe(seconds);
         }, metrics.LoopSeconds.WithLabels("snapshot").Inc);
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
-            Peers, _timing.Wrap(_disk), timedStateMachine, sink), stateMachine, this);
+            Peers, _timing.Wrap(_disk), timedStateMachine, sink)
+        {
+            SnapshotProducer = new SnapshotThread(job => Loop.PostRaft(() => Kv!.Runtime.OnSnapshotProduced(job))),
+        }, stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
         // As etcd's transport: a broken connection reports the peer unreachable (a pipelined follower goes back to
         // probing), and on the snapshot lane also the snapshot failed (the leader restarts the transfer from probe).

@@ -48,5 +48,8 @@ internal sealed class TimedStateMachine(IStateMachine inner, Action<double> appl
 
     public void RestoreSnapshot(ReadOnlySpan<byte> snapshot) => inner.RestoreSnapshot(snapshot);
 
+    /// <inheritdoc />
+    public IStateSnapshot CaptureSnapshot() => inner.CaptureSnapshot();
+
     public void RestoreSnapshot(Stream source) => inner.RestoreSnapshot(source);
 }

@@ -55,6 +55,9 @@ internal sealed class RecordingStateMachine(KvStateMachine inner, KvWorkload wor
     }
 
     /// <inheritdoc />
+    public IStateSnapshot CaptureSnapshot() => Inner.CaptureSnapshot();
+
+    /// <inheritdoc />
     public void WriteSnapshot(Stream destination)
     {
         OnSnapshotTaken();
