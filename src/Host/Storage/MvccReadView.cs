@@ -1,3 +1,4 @@
+using Cairn.Core.Kv;
 using Cairn.Core.Kv.Wire;
 using Microsoft.Data.Sqlite;
 
@@ -12,21 +13,36 @@ public readonly record struct MvccRevisionRow(byte[] Key, long Main, int Sub, by
 
 /// <summary>
 /// A read transaction on an MVCC store file, on a connection of its own: every read sees the same committed
-/// state (SQLite's WAL snapshot), while the node loop keeps writing. Rows are verified against their checksums.
+/// state (SQLite's WAL snapshot), while the node loop keeps writing; it touches nothing of the store's own, so any
+/// one thread may read it. Rows are verified against their checksums. A view of an in-memory store
+/// (<see cref="SqliteMvccBackend.OpenSnapshotView"/>) instead reads through the store's connection, on the store's
+/// thread, and throws <see cref="InvalidOperationException"/> from any read once the store wrote after it opened.
 /// </summary>
-public sealed class MvccReadView : IDisposable
+public sealed class MvccReadView : IMvccSnapshotView
 {
     private readonly SqliteConnection _connection;
 
-    private MvccReadView(SqliteConnection connection)
+    /// <summary>Null for a connection of the view's own; else the store's check that it has not written since.</summary>
+    private readonly Action? _ensureUnchanged;
+
+    private bool _disposed;
+
+    private MvccReadView(SqliteConnection connection, Action? ensureUnchanged)
     {
         _connection = connection;
-        SqliteFiles.Execute(connection, "BEGIN");
-        CurrentRevision = Meta(MvccSchema.CurrentRevision) ?? 1;
-        CompactRevision = Meta(MvccSchema.CompactRevision) ?? 0;
-        AppliedIndex = (ulong)(Meta(MvccSchema.AppliedIndex) ?? 0);
-        LastLeaseId = Meta(MvccSchema.LastLeaseId) ?? 0;
+        _ensureUnchanged = ensureUnchanged;
+        if (OwnsConnection) SqliteFiles.Execute(connection, "BEGIN");
+        CurrentRevision = SqliteMvccBackend.MetaOf(connection, MvccSchema.CurrentRevision) ?? 1;
+        CompactRevision = SqliteMvccBackend.MetaOf(connection, MvccSchema.CompactRevision) ?? 0;
+        AppliedIndex = (ulong)(SqliteMvccBackend.MetaOf(connection, MvccSchema.AppliedIndex) ?? 0);
+        LastLeaseId = SqliteMvccBackend.MetaOf(connection, MvccSchema.LastLeaseId) ?? 0;
     }
+
+    private bool OwnsConnection => _ensureUnchanged is null;
+
+    /// <summary>A view reading through <paramref name="connection"/>, which stays its owner's (an in-memory store,
+    /// with no transaction open); <paramref name="ensureUnchanged"/> throws once the owner wrote.</summary>
+    internal static MvccReadView Over(SqliteConnection connection, Action ensureUnchanged) => new(connection, ensureUnchanged);
 
     /// <summary>Opens a read transaction on the store at <paramref name="path"/>, which must exist.</summary>
     /// <exception cref="InvalidDataException">The file is not an MVCC store or its meta rows fail their checksums.</exception>
@@ -39,7 +55,7 @@ public sealed class MvccReadView : IDisposable
         {
             connection.Open();
             SqliteFiles.Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA query_only = 1;");
-            return new MvccReadView(connection);
+            return new MvccReadView(connection, ensureUnchanged: null);
         }
         catch (SqliteException e)
         {
@@ -68,6 +84,7 @@ public sealed class MvccReadView : IDisposable
     /// <summary>Every retained revision of every key in (revision, sub) order, streamed: one row in memory at a time.</summary>
     public IEnumerable<MvccRevisionRow> Revisions()
     {
+        EnsureReadable();
         using var command = SqliteFiles.Prepare(_connection, "SELECT key, main, sub, kv, crc FROM mvcc_revisions ORDER BY main, sub");
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -77,54 +94,58 @@ public sealed class MvccReadView : IDisposable
             var kv = reader.IsDBNull(3) ? null : (byte[])reader.GetValue(3);
             if (RecordChecksum.OfRevision(key, main, sub, kv) != reader.GetInt64(4))
                 throw SqliteMvccBackend.Corrupt($"revision {main}.{sub} fails its checksum");
+            EnsureReadable();
             yield return new MvccRevisionRow(key, main, sub, kv);
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>The store's own export (<see cref="SqliteMvccBackend.Export"/>), on this view's connection.</remarks>
+    public IEnumerable<KeyHistoryRecord> Export()
+    {
+        EnsureReadable();
+        foreach (var record in SqliteMvccBackend.ExportOf(_connection))
+        {
+            EnsureReadable();
+            yield return record;
+        }
+        EnsureReadable();
+    }
+
     /// <summary>The stored leases, by id.</summary>
-    public IReadOnlyList<LeaseRecord> Leases()
+    public IReadOnlyList<LeaseRecord> Leases() => Checked(SqliteMvccBackend.LeasesOf);
+
+    /// <inheritdoc />
+    public IReadOnlyList<SessionRecord> Sessions() => Checked(SqliteMvccBackend.SessionsOf);
+
+    /// <inheritdoc />
+    public IReadOnlyList<AlarmMember> StoredAlarms() => Checked(SqliteMvccBackend.AlarmsOf);
+
+    /// <summary>The raised alarms (<see cref="StoredAlarms"/>).</summary>
+    public IReadOnlyList<AlarmMember> Alarms() => StoredAlarms();
+
+    /// <summary>Reads with <paramref name="read"/>, refusing a disposed or stale view before and after.</summary>
+    private T Checked<T>(Func<SqliteConnection, T> read)
     {
-        var leases = new List<LeaseRecord>();
-        using var command = SqliteFiles.Prepare(_connection, "SELECT id, ttl, crc FROM mvcc_leases ORDER BY id");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var (id, ttl) = (reader.GetInt64(0), reader.GetInt64(1));
-            if (RecordChecksum.OfPair("lease", id, ttl) != reader.GetInt64(2)) throw SqliteMvccBackend.Corrupt($"lease {id} fails its checksum");
-            leases.Add(new LeaseRecord { ID = id, TTL = ttl });
-        }
-        return leases;
+        EnsureReadable();
+        var result = read(_connection);
+        EnsureReadable();
+        return result;
     }
 
-    /// <summary>The raised alarms.</summary>
-    public IReadOnlyList<AlarmMember> Alarms()
+    private void EnsureReadable()
     {
-        var alarms = new List<AlarmMember>();
-        using var command = SqliteFiles.Prepare(_connection, "SELECT member, alarm, crc FROM mvcc_alarms ORDER BY member, alarm");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            var (member, alarm) = (reader.GetInt64(0), reader.GetInt64(1));
-            if (RecordChecksum.OfPair("alarm", member, alarm) != reader.GetInt64(2)) throw SqliteMvccBackend.Corrupt($"alarm {alarm} of member {member} fails its checksum");
-            alarms.Add(new AlarmMember { MemberID = (ulong)member, Alarm = (AlarmType)alarm });
-        }
-        return alarms;
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _ensureUnchanged?.Invoke();
     }
 
-    private long? Meta(string name)
-    {
-        using var command = SqliteFiles.Prepare(_connection, "SELECT value, crc FROM mvcc_meta WHERE name = $n", "$n");
-        command.Parameters[0].Value = name;
-        using var reader = command.ExecuteReader();
-        if (!reader.Read()) return null;
-        var value = reader.GetInt64(0);
-        if (RecordChecksum.OfPair(name, value) != reader.GetInt64(1)) throw SqliteMvccBackend.Corrupt($"meta row {name} fails its checksum");
-        return value;
-    }
-
-    /// <summary>Ends the read transaction and closes the connection.</summary>
+    /// <summary>Ends the read transaction and closes the connection; a view over an in-memory store's connection
+    /// leaves it open.</summary>
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
+        if (!OwnsConnection) return;
         try
         {
             SqliteFiles.Execute(_connection, "COMMIT");

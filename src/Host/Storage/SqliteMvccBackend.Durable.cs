@@ -23,18 +23,7 @@ public sealed partial class SqliteMvccBackend
     }
 
     /// <summary>Every stored lease, by id.</summary>
-    public IReadOnlyList<LeaseRecord> Leases()
-    {
-        var leases = new List<LeaseRecord>();
-        using var reader = Bind("SELECT id, ttl, crc FROM mvcc_leases ORDER BY id").ExecuteReader();
-        while (reader.Read())
-        {
-            var (id, ttl) = (reader.GetInt64(0), reader.GetInt64(1));
-            if (RecordChecksum.OfPair("lease", id, ttl) != reader.GetInt64(2)) throw Corrupt($"lease {id} fails its checksum");
-            leases.Add(new LeaseRecord { ID = id, TTL = ttl });
-        }
-        return leases;
-    }
+    public IReadOnlyList<LeaseRecord> Leases() => LeasesOf(_connection);
 
     /// <summary>Stores (or replaces) the session of <see cref="SessionRecord.ClientId"/>.</summary>
     public void PutSession(SessionRecord session)
@@ -69,18 +58,7 @@ public sealed partial class SqliteMvccBackend
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<AlarmMember> StoredAlarms()
-    {
-        var alarms = new List<AlarmMember>();
-        using var reader = Bind("SELECT member, alarm, crc FROM mvcc_alarms ORDER BY member, alarm").ExecuteReader();
-        while (reader.Read())
-        {
-            var (member, alarm) = (reader.GetInt64(0), reader.GetInt64(1));
-            if (RecordChecksum.OfPair("alarm", member, alarm) != reader.GetInt64(2)) throw Corrupt($"alarm {alarm} of member {member} fails its checksum");
-            alarms.Add(new AlarmMember { MemberID = (ulong)member, Alarm = (AlarmType)alarm });
-        }
-        return alarms;
-    }
+    public IReadOnlyList<AlarmMember> StoredAlarms() => AlarmsOf(_connection);
 
     /// <inheritdoc />
     /// <remarks>SQLite's <c>VACUUM</c>: rewrites the database without its free pages, so <see cref="SizeBytes"/>
@@ -89,6 +67,7 @@ public sealed partial class SqliteMvccBackend
     public void Defragment()
     {
         if (_inTransaction) throw new InvalidOperationException("defragmentation needs the apply batch committed first");
+        _writeGeneration++;
         SqliteFiles.Execute(_connection, "VACUUM");
         if (!InMemory) CheckpointTruncate();
     }
@@ -114,18 +93,5 @@ public sealed partial class SqliteMvccBackend
     }
 
     /// <summary>Every stored session, by client id.</summary>
-    public IReadOnlyList<SessionRecord> Sessions()
-    {
-        var sessions = new List<SessionRecord>();
-        using var reader = Bind("SELECT client_id, record, crc FROM mvcc_sessions ORDER BY client_id").ExecuteReader();
-        while (reader.Read())
-        {
-            var bytes = (byte[])reader.GetValue(1);
-            if (!RecordChecksum.Matches(bytes, reader.GetInt64(2))) throw Corrupt($"session {reader.GetInt64(0)} fails its checksum");
-            var session = SessionRecord.Parser.ParseFrom(bytes);
-            if ((long)session.ClientId != reader.GetInt64(0)) throw Corrupt($"session row {reader.GetInt64(0)} holds client {session.ClientId}");
-            sessions.Add(session);
-        }
-        return sessions;
-    }
+    public IReadOnlyList<SessionRecord> Sessions() => SessionsOf(_connection);
 }

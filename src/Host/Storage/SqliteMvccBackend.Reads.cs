@@ -129,33 +129,9 @@ public sealed partial class SqliteMvccBackend
     }
 
     /// <inheritdoc />
-    public IEnumerable<KeyHistoryRecord> Export()
-    {
-        byte[]? after = null;
-        while (true)
-        {
-            var keys = new List<byte[]>(RangePageRowsMax);
-            var sql = after is null ? $"SELECT key FROM mvcc_keys ORDER BY key LIMIT {RangePageRowsMax}"
-                : $"SELECT key FROM mvcc_keys WHERE key > $0 ORDER BY key LIMIT {RangePageRowsMax}";
-            using (var reader = (after is null ? Bind(sql) : Bind(sql, after)).ExecuteReader())
-                while (reader.Read()) keys.Add((byte[])reader.GetValue(0));
-            foreach (var key in keys) yield return History(key);
-            if (keys.Count < RangePageRowsMax) yield break;
-            after = keys[^1];
-        }
-    }
-
-    private KeyHistoryRecord History(byte[] key)
-    {
-        var record = new KeyHistoryRecord { Key = ByteString.CopyFrom(key) };
-        using var reader = Bind("SELECT key, main, sub, kv, crc FROM mvcc_revisions WHERE key = $0 ORDER BY main", key).ExecuteReader();
-        while (reader.Read())
-        {
-            var row = ReadRevision(reader);
-            record.Revisions.Add(new RevisionRecord { Main = row.Main, Sub = row.Sub, Kv = row.Kv });
-        }
-        return record;
-    }
+    /// <remarks>Pages through the key index <see cref="RangePageRowsMax"/> keys at a time (<see cref="ExportOf"/>,
+    /// which a snapshot view reads too).</remarks>
+    public IEnumerable<KeyHistoryRecord> Export() => ExportOf(_connection);
 
     /// <summary>Reads (key, main, sub, kv, crc) and verifies the checksum.</summary>
     private static RevisionRow ReadRevision(SqliteDataReader reader)

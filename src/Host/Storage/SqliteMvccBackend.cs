@@ -125,6 +125,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     {
         if (_inTransaction) SqliteFiles.Execute(_connection, "ROLLBACK");
         _inTransaction = _inBatch = false;
+        _writeGeneration++;
         LoadMeta();
     }
 
@@ -195,8 +196,11 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         return connection;
     }
 
+    /// <summary>Opens the transaction a write goes into, unless open; every write passes here, so it also moves
+    /// <see cref="_writeGeneration"/>.</summary>
     private void EnsureTransaction()
     {
+        _writeGeneration++;
         if (_inTransaction) return;
         SqliteFiles.Execute(_connection, "BEGIN IMMEDIATE");
         _inTransaction = true;
@@ -231,14 +235,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         return command;
     }
 
-    private long? ReadMeta(string name)
-    {
-        using var reader = Bind("SELECT value, crc FROM mvcc_meta WHERE name = $0", name).ExecuteReader();
-        if (!reader.Read()) return null;
-        var value = reader.GetInt64(0);
-        if (RecordChecksum.OfPair(name, value) != reader.GetInt64(1)) throw Corrupt($"meta row {name} fails its checksum");
-        return value;
-    }
+    private long? ReadMeta(string name) => MetaOf(_connection, name);
 
     private void WriteMeta(string name, long value) =>
         Bind("INSERT OR REPLACE INTO mvcc_meta (name, value, crc) VALUES ($0, $1, $2)", name, value, RecordChecksum.OfPair(name, value)).ExecuteNonQuery();
