@@ -45,6 +45,8 @@ public sealed record RunResult
     public long SnapshotTransferMsMax { get; init; }
     /// <summary>Snapshots nodes took of their own state machine, compacting their log (Raft §7).</summary>
     public long SnapshotsTaken { get; init; }
+    /// <summary>Snapshots leaders produced from their durable store, off the event loop, for followers that needed one.</summary>
+    public long SnapshotsProduced { get; init; }
     /// <summary>The linearizability verdict on the client history: <c>linearizable</c>, <c>violation</c> or
     /// <c>unknown</c> (a search limit was reached); null when the workload records no history or the run
     /// stopped before the check.</summary>

@@ -49,6 +49,7 @@ public static class Simulator
             SnapshotTransferMsTotal = world.SnapshotTransferMsTotal,
             SnapshotTransferMsMax = world.SnapshotTransferMsMax,
             SnapshotsTaken = world.SnapshotsTaken,
+            SnapshotsProduced = world.SnapshotsProduced,
             BytesSent = world.Network.SentBytes,
             SeamModes = world.Seams,
             ReplayCommand = options.ReplayCommand(),

@@ -18,14 +18,14 @@ public sealed partial class SqliteMvccBackend
 
     /// <inheritdoc />
     /// <remarks>A file: an <see cref="MvccReadView"/> on a connection of its own (a read transaction, SQLite's WAL
-    /// snapshot), usable from any thread while the store keeps writing. In memory there is no second connection:
-    /// the view reads through this store's connection, on the store's thread, and throws
+    /// snapshot) that sees the last committed batch whatever this connection has open, usable from any thread while the
+    /// store keeps writing. In memory there is no second connection: the view reads through this store's connection,
+    /// on the store's thread, so none opens while a batch is open (null: its reads would see the batch), and it throws
     /// <see cref="InvalidOperationException"/> from any read once the store wrote after it opened.</remarks>
-    /// <exception cref="InvalidOperationException">A batch or transaction is open: commit it first.</exception>
-    public IMvccSnapshotView OpenSnapshotView()
+    public IMvccSnapshotView? OpenSnapshotView()
     {
-        if (_inTransaction) throw new InvalidOperationException("a snapshot view needs the apply batch committed first");
         if (!InMemory) return MvccReadView.Open(_path);
+        if (_inTransaction) return null;
         var openedAt = _writeGeneration;
         return MvccReadView.Over(_connection, () =>
         {

@@ -72,7 +72,7 @@ internal static class RunCommand
         Console.WriteLine($"  events       {r.Events:N0} in {r.SimulatedMs:N0} simulated ms ({r.WallMs:N0} wall ms, {r.SimulatedMs / Math.Max(r.WallMs, 0.001):N0}x real time)");
         Console.WriteLine($"  committed    {r.Committed:N0} entries; {r.Acknowledged:N0} client operations acknowledged");
         Console.WriteLine($"  faults       {r.FaultActions} nemesis actions; {r.LeadersElected} leaders elected");
-        Console.WriteLine($"  snapshots    {r.SnapshotsTaken} taken, {r.SnapshotsInstalled} installed from a leader; {r.SnapshotChunksSent} chunks sent ({r.SnapshotTransfersStarted} of them first chunks, resends included), at most {r.SnapshotChunksPerTransferMax} in one completed transfer; {r.SnapshotTransfersCompleted} transfers completed in {r.SnapshotTransferMsTotal} ms, the longest {r.SnapshotTransferMsMax} ms");
+        Console.WriteLine($"  snapshots    {r.SnapshotsTaken} taken, {r.SnapshotsProduced} produced from a store, {r.SnapshotsInstalled} installed from a leader; {r.SnapshotChunksSent} chunks sent ({r.SnapshotTransfersStarted} of them first chunks, resends included), at most {r.SnapshotChunksPerTransferMax} in one completed transfer; {r.SnapshotTransfersCompleted} transfers completed in {r.SnapshotTransferMsTotal} ms, the longest {r.SnapshotTransferMsMax} ms");
         if (r.Linearizability is not null) Console.WriteLine($"  history      {r.Linearizability}");
         if (r.Limits.Length > 0) Console.WriteLine($"  limits       {r.Limits} (drawn from the seed)");
         if (r.Coverage.Length > 0) Console.WriteLine($"  coverage     {r.Coverage}");

@@ -60,6 +60,7 @@ public sealed partial class SimWorld
                 break;
             case SnapshotProducedEvent produced:
                 if (produced.Incarnation != node.Incarnation) return;
+                if (produced.Job.Error is null) SnapshotsProduced++;
                 node.Runtime!.OnSnapshotProduced(produced.Job);
                 break;
             case ClientRequestEvent request:

@@ -4,6 +4,9 @@ namespace Cairn.Simulation.World;
 
 public sealed partial class SimWorld
 {
+    /// <summary>Snapshots leaders produced from their durable store and handed back to a running incarnation.</summary>
+    public long SnapshotsProduced { get; private set; }
+
     /// <summary>
     /// A node's snapshot jobs off its event loop, as the simulator models them: the job's file is written at once (the
     /// pinned state is read while nothing else runs, so the result is deterministic), and its completion reaches the

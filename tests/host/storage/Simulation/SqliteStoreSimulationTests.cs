@@ -29,17 +29,19 @@ public sealed class SqliteStoreSimulationTests
     [Fact]
     public void Kv_swarm_seeds_over_the_sqlite_store_pass_every_checker()
     {
-        long installed = 0;
+        long installed = 0, produced = 0;
         for (ulong seed = 1; seed <= 4; seed++)
         {
             var result = Simulator.Run(new RunOptions { Seed = seed, Workload = "kv", Store = "sqlite", Faults = FaultMode.Swarm, DurationMs = 20_000 });
             Assert.True(result.Ok, $"seed {seed}: {string.Join("; ", result.Violations)}\nreplay: {result.ReplayCommand}");
             Assert.Contains("--store sqlite", result.ReplayCommand);
             installed += result.SnapshotsInstalled;
+            produced += result.SnapshotsProduced;
         }
         // A durable store's compactions record no bytes (in_store): every snapshot a follower installed here was one a
         // leader produced from its SQLite store on demand, so these runs check that path too.
         Assert.True(installed > 0, "no follower installed a snapshot produced from a leader's store");
+        Assert.True(produced > 0, "no leader produced a snapshot from its store off the event loop");
     }
 
     private static string TraceHash(string args)
