@@ -129,8 +129,8 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         LoadMeta();
     }
 
-    /// <summary>Canary for the crash test: <see cref="CommitBatch"/> commits the data first and writes the
-    /// applied index in a second transaction, so a crash between them leaves data ahead of the index.</summary>
+    /// <summary>Canary for the crash test: <see cref="CommitBatch"/> commits the data first (and syncs it) and writes
+    /// the applied index in a second transaction, so a crash between them leaves data ahead of the index.</summary>
     internal bool AppliedIndexOutsideTransactionCanary { get; set; }
 
     /// <summary>Opens a transaction that spans every write until <see cref="CommitBatch"/>.</summary>
@@ -151,6 +151,9 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
         if (AppliedIndexOutsideTransactionCanary)
         {
             CommitTransaction();
+            // The data's commit is made durable on its own, as a store that commits in two steps would: the fsync
+            // holds the window between the two commits open for a kill to land in.
+            if (!InMemory) SqliteFiles.SyncToDisk(_path);
             EnsureTransaction();
         }
         WriteMeta(MvccSchema.AppliedIndex, (long)appliedIndex);
