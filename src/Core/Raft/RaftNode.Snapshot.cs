@@ -19,20 +19,19 @@ public sealed partial class RaftNode
     /// <summary>The snapshot to send, or null when there is none yet: a compaction whose state is in the state machine's
     /// store (<c>in_store</c>) has no bytes, so the leader sends the snapshot the driver produced on demand
     /// (<see cref="OfferSnapshot"/>) once it covers the compacted log, and until then asks for one
-    /// (<see cref="SnapshotWanted"/>).</summary>
-    private ISnapshotSource? SnapshotSource
+    /// (<see cref="SnapshotWanted"/>) on behalf of <paramref name="pr"/>'s follower if it is alive.</summary>
+    private ISnapshotSource? SnapshotSourceFor(Progress pr)
     {
-        get
+        if (_snapshot is null) return null;
+        if (_snapshot.InStore)
         {
-            if (_snapshot is null) return null;
-            if (_snapshot.InStore)
-            {
-                if (_offered is { } offered && offered.Index >= _log.SnapshotIndex) return offered;
-                SnapshotWanted = true;
-                return null;
-            }
-            return _snapshotSource is { } source && source.Index == _snapshot.Index ? source : _snapshotSource = _files.Source(_snapshot);
+            if (_offered is { } offered && offered.Index >= _log.SnapshotIndex) return offered;
+            // Only for a follower that answered within an election timeout: one that is down would get a snapshot
+            // written again and again, each outdated by the time it comes back.
+            if (pr.IdleTicks < _options.ElectionTicks) SnapshotWanted = true;
+            return null;
         }
+        return _snapshotSource is { } source && source.Index == _snapshot.Index ? source : _snapshotSource = _files.Source(_snapshot);
     }
 
     /// <summary>A snapshot produced on demand from the state machine's store, to send.</summary>
@@ -122,7 +121,7 @@ public sealed partial class RaftNode
         if (pr.Transfer is not { } transfer || transfer.Source.Index < pr.Next)
         {
             // Nothing to send until the driver offers a snapshot produced from its store: the follower stays probing.
-            if (SnapshotSource is not { } source) return;
+            if (SnapshotSourceFor(pr) is not { } source) return;
             // A follower that still holds part of this very snapshot from us continues where it stopped.
             transfer = new SnapshotTransfer(source, pr.PartialIndex == source.Index ? pr.PartialOffset : 0);
             pr.Transfer = transfer;

@@ -17,6 +17,11 @@ public sealed partial class NodeRuntime
     private bool _compactionInFlight;
     /// <summary>Where this node's snapshot bytes live: the log disk's snapshot store, or inline in its records.</summary>
     private readonly SnapshotFiles _files;
+    /// <summary>The snapshot record the log disk holds (loaded, or last made durable), or null.</summary>
+    private SnapshotRecord? _durableSnapshot;
+
+    /// <summary>A snapshot record is submitted to the log disk and not yet durable: its file must outlive retention.</summary>
+    private bool SnapshotWriteInFlight => _writes.Any(w => w.Snapshot is not null);
 
     /// <summary>Snapshots this incarnation took of its own state machine and compacted the log to.</summary>
     public long SnapshotsTaken { get; private set; }
@@ -80,7 +85,8 @@ public sealed partial class NodeRuntime
     /// (its file must outlive this record).</summary>
     private void OnSnapshotDurable(SnapshotRecord snapshot)
     {
-        if (!_writes.Any(w => w.Snapshot is not null)) _files.Retain(snapshot);
+        _durableSnapshot = snapshot;
+        if (!SnapshotWriteInFlight) _files.Retain(snapshot);
         if (!snapshot.ReplaceLog)
         {
             _compactionInFlight = false;

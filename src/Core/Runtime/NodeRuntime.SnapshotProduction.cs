@@ -73,6 +73,8 @@ public sealed partial class NodeRuntime
             return;
         }
         SnapshotsProduced++;
+        // The durable record names no file (the store holds the state): the files of earlier productions are stale.
+        if (_durableSnapshot is not { File.Length: > 0 } && !SnapshotWriteInFlight) _files.Retain(job.Record);
         // The log may have been compacted past the job's index meanwhile, or this node no longer leads.
         if (Raft.Role == RaftRole.Leader && job.Index >= Raft.SnapshotIndex) Raft.OfferSnapshot(source);
     }

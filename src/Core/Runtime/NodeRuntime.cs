@@ -50,6 +50,7 @@ public sealed partial class NodeRuntime
         RecoverStateMachine(durable);
         // Snapshot files the durable record does not name (a crash between a file's commit and its record) go.
         _files.Retain(durable.Snapshot);
+        _durableSnapshot = durable.Snapshot;
         Raft = new RaftNode(options, random, durable.HardState, durable.Entries, bugs, durable.Snapshot, _files);
         Raft.SetApplied(stateMachine.AppliedIndex);
         Drain();

@@ -23,10 +23,15 @@ public class StoreSnapshotProductionTests
         for (byte i = 1; i <= 60; i++) { leader.Propose(i, [i]); c.Settle(); }
         Assert.True(leader.Raft.SnapshotIndex > 0, "the leader compacted its log");
         Assert.True(c.Disks[leader.Raft.Id].Snapshot!.InStore, "a durable store's compaction records no bytes");
+        foreach (var early in c.Jobs) { early.Run(); leader.OnSnapshotProduced(early); } // asked for while it was still answering
+        c.Jobs.Clear();
+        for (var i = 0; i < 30; i++) c.Step();
+        Assert.Empty(c.Jobs); // a follower silent for an election timeout gets no snapshot written for it
 
         c.Isolated = 0;
         for (var i = 0; i < 20 && c.Jobs.Count == 0; i++) c.Step();
         var job = Assert.Single(c.Jobs);
+        leader = c.Leader!; // the returning follower may have forced an election (its term grew while cut off)
         leader.Propose(100, [100]); // the loop serves while the job runs
         c.Settle();
         job.Run();
