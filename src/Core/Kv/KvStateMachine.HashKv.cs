@@ -22,10 +22,38 @@ public sealed partial class KvStateMachine
     /// history, and every member agrees however far its compaction slices got. Revision 0 is the current one; at
     /// or below the compact revision is refused as compacted, as etcd does.
     /// </summary>
-    public KvHash HashKv(long revision)
+    public KvHash HashKv(long revision) =>
+        HashOf(revision, _store.Backend.CurrentRevision, _store.Backend.CompactRevision, _store.Backend.Export());
+
+    /// <summary>
+    /// <see cref="HashKv"/> to be computed off the event loop: over a view of the durable store's last committed batch
+    /// when the store offers one and it reaches <paramref name="revision"/> (revision 0 hashes the view's current
+    /// revision), else computed now. Call the result once, on any
+    /// thread; it releases the view.
+    /// </summary>
+    public Func<KvHash> PrepareHashKv(long revision)
     {
-        long current = _store.Backend.CurrentRevision;
-        long compact = _store.Backend.CompactRevision;
+        if (HasDurableStore && _store.Backend.OpenSnapshotView() is { } view)
+        {
+            if (revision > view.CurrentRevision)
+            {
+                // Applied but not committed to the store yet (its batch commits within AppliedPersistTicks): the view
+                // does not reach the revision, so it is hashed now, as etcd would answer.
+                view.Dispose();
+                KvHash live = HashKv(revision);
+                return () => live;
+            }
+            return () =>
+            {
+                using (view) return HashOf(revision, view.CurrentRevision, view.CompactRevision, view.Export());
+            };
+        }
+        KvHash now = HashKv(revision);
+        return () => now;
+    }
+
+    private static KvHash HashOf(long revision, long current, long compact, IEnumerable<KeyHistoryRecord> export)
+    {
         if (revision > 0 && revision <= compact)
         {
             return Refused(KvErrorCode.Compacted, $"mvcc: required revision {revision} has been compacted", compact);
@@ -35,7 +63,7 @@ public sealed partial class KvStateMachine
             return Refused(KvErrorCode.FutureRevision, $"mvcc: required revision {revision} is a future revision", compact);
         }
         long upTo = revision > 0 ? revision : current;
-        List<KeyHistoryRecord> keys = _store.Backend.Export().ToList();
+        List<KeyHistoryRecord> keys = export.ToList();
         bool anyVisible = keys.Any(k => VisibleAt(k, upTo) >= 0);
         var records = new List<(long Main, int Sub, byte[] Key, byte[] Value)>();
         foreach (KeyHistoryRecord key in keys)

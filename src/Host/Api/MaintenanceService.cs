@@ -50,7 +50,9 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
     public override async Task<HashKVResponse> HashKV(HashKVRequest request, ServerCallContext context)
     {
         var node = calls.Node;
-        Core.Kv.KvHash hash = await calls.Ask(() => node.Kv.StateMachine.HashKv(request.Revision)).ConfigureAwait(false);
+        // The store view is opened on the loop; the hash is computed off it (a large store takes seconds).
+        Func<Core.Kv.KvHash> prepared = await calls.Ask(() => node.Kv.StateMachine.PrepareHashKv(request.Revision)).ConfigureAwait(false);
+        Core.Kv.KvHash hash = await Task.Run(prepared).ConfigureAwait(false);
         if (hash.Error is not null)
         {
             throw EtcdErrors.For(hash.Error);

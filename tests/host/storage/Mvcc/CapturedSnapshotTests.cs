@@ -87,5 +87,27 @@ public sealed class CapturedSnapshotTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => Written(captured));
     }
 
+    /// <summary>HashKV is prepared on the loop and computed off it from a store view: the same hash as computed live at
+    /// that moment, while the machine goes on applying; a revision only the open batch holds is hashed at once.</summary>
+    [Fact]
+    public async Task HashKv_prepared_from_a_file_store_view_equals_the_live_hash_of_its_moment()
+    {
+        var random = new Random(4);
+        using var backend = new SqliteMvccBackend(_dir.File("hash.db"));
+        var machine = new KvStateMachine(backend: backend);
+        ApplyAndPersist(random, machine, 300);
+        var expected = machine.HashKv(0);
+        var prepared = machine.PrepareHashKv(0);
+        var hashing = Task.Run(prepared);
+        ApplyAndPersist(random, machine, 300);
+        Assert.Equal(expected, await hashing);
+        Assert.NotEqual(expected.Revision, machine.HashKv(0).Revision);
+
+        var index = machine.AppliedIndex + 1;
+        machine.Apply(index, new KvCommand { Put = new PutRequest { Key = ByteString.CopyFromUtf8("unbatched"), Value = ByteString.CopyFromUtf8("v") } }.ToByteArray());
+        var revision = machine.Revision;
+        Assert.Equal(machine.HashKv(revision), machine.PrepareHashKv(revision)()); // not in the committed store yet
+    }
+
     public void Dispose() => _dir.Dispose();
 }
