@@ -64,7 +64,7 @@ public sealed class SnapshotJob
             }
             Source = _files.Source(Record);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or System.Data.Common.DbException)
         {
             Error = $"{e.GetType().Name}: {e.Message}";
         }
