@@ -6,6 +6,8 @@ internal static class MvccSchema
     internal const string Create = """
         CREATE TABLE IF NOT EXISTS mvcc_keys (
             key BLOB PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS mvcc_live (
+            key BLOB PRIMARY KEY) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS mvcc_revisions (
             key  BLOB    NOT NULL,
             main INTEGER NOT NULL,
@@ -38,4 +40,14 @@ internal static class MvccSchema
     internal const string AppliedIndex = "applied_index";
     internal const string LastLeaseId = "last_lease_id";
     internal const string CompactingTo = "compacting_to";
+    /// <summary>Set once <c>mvcc_live</c> (the keys whose newest revision is a put) is filled: a store created before
+    /// the table existed fills it when it opens.</summary>
+    internal const string LiveIndex = "live_index";
+
+    /// <summary>Fills <c>mvcc_live</c> from the revisions.</summary>
+    internal const string FillLive = """
+        DELETE FROM mvcc_live;
+        INSERT INTO mvcc_live (key) SELECT k.key FROM mvcc_keys k WHERE (SELECT r.kv IS NOT NULL FROM mvcc_revisions r
+          WHERE r.key = k.key ORDER BY r.main DESC LIMIT 1);
+        """;
 }

@@ -13,11 +13,18 @@ public sealed partial class SqliteMvccBackend
             throw new ArgumentException($"a put at revision {CurrentRevision + 1} carries mod_revision {kv.ModRevision}", nameof(kv));
         EnsureTransaction();
         InsertRevision(key.ToByteArray(), CurrentRevision + 1, sub, kv?.ToByteArray());
+        _revisionBeingBuilt = true;
     }
+
+    /// <summary>A write of revision <see cref="CurrentRevision"/> + 1 is in the store (its <see cref="Commit"/> to come):
+    /// <c>mvcc_live</c> then holds the keys live at that revision.</summary>
+    private bool _revisionBeingBuilt;
 
     private void InsertRevision(byte[] key, long main, int sub, byte[]? kv)
     {
         Bind("INSERT OR IGNORE INTO mvcc_keys (key) VALUES ($0)", key).ExecuteNonQuery();
+        // Revisions of a key arrive oldest first (a write is the newest; an import is in order), so the last one decides.
+        Bind(kv is null ? "DELETE FROM mvcc_live WHERE key = $0" : "INSERT OR IGNORE INTO mvcc_live (key) VALUES ($0)", key).ExecuteNonQuery();
         Bind("INSERT INTO mvcc_revisions (key, main, sub, kv, crc) VALUES ($0, $1, $2, $3, $4)",
             key, main, sub, kv, RecordChecksum.OfRevision(key, main, sub, kv)).ExecuteNonQuery();
     }
@@ -28,6 +35,7 @@ public sealed partial class SqliteMvccBackend
         EnsureTransaction();
         WriteMeta(MvccSchema.CurrentRevision, CurrentRevision + 1);
         CurrentRevision++;
+        _revisionBeingBuilt = false;
         CommitUnlessBatched();
     }
 
@@ -115,6 +123,8 @@ public sealed partial class SqliteMvccBackend
         EnsureTransaction();
         Bind("DELETE FROM mvcc_revisions").ExecuteNonQuery();
         Bind("DELETE FROM mvcc_keys").ExecuteNonQuery();
+        Bind("DELETE FROM mvcc_live").ExecuteNonQuery();
+        _revisionBeingBuilt = false;
         foreach (var record in keys)
         {
             var key = record.Key.ToByteArray();

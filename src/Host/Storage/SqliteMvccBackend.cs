@@ -48,6 +48,21 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
 
     private bool InMemory => _path == ":memory:";
 
+    /// <summary>A store written before <c>mvcc_live</c> existed gets it filled, once, in one transaction.</summary>
+    private static void FillLiveIndexOnce(SqliteConnection connection)
+    {
+        if (MetaOf(connection, MvccSchema.LiveIndex) is not null) return;
+        SqliteFiles.Execute(connection, "BEGIN IMMEDIATE");
+        SqliteFiles.Execute(connection, MvccSchema.FillLive);
+        using (var mark = SqliteFiles.Prepare(connection, "INSERT OR REPLACE INTO mvcc_meta (name, value, crc) VALUES ($n, 1, $c)", "$n", "$c"))
+        {
+            mark.Parameters[0].Value = MvccSchema.LiveIndex;
+            mark.Parameters[1].Value = RecordChecksum.OfPair(MvccSchema.LiveIndex, 1);
+            mark.ExecuteNonQuery();
+        }
+        SqliteFiles.Execute(connection, "COMMIT");
+    }
+
     private WalCheckpointer? _checkpointer;
 
     /// <summary>Opens the database; a file with <c>synchronous=NORMAL</c>: a COMMIT writes the WAL without an
@@ -56,6 +71,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     {
         var connection = InMemory ? OpenInMemory() : SqliteFiles.Open(_path, syncEachCommit: false);
         SqliteFiles.Execute(connection, MvccSchema.Create);
+        FillLiveIndexOnce(connection);
         if (!InMemory) SqliteFiles.Execute(connection, $"PRAGMA cache_size=-{CacheKiB}");
         return connection;
     }
@@ -124,7 +140,7 @@ public sealed partial class SqliteMvccBackend : IMvccBackend, IDisposable
     public void DiscardUncommitted()
     {
         if (_inTransaction) SqliteFiles.Execute(_connection, "ROLLBACK");
-        _inTransaction = _inBatch = false;
+        _inTransaction = _inBatch = _revisionBeingBuilt = false;
         _writeGeneration++;
         LoadMeta();
     }
