@@ -82,7 +82,7 @@ internal sealed partial class NodeHost : IKvReplySink, IDisposable
         Kv = KvNode.Create(sink => new NodeRuntime(raft, new SeededRandom(Environment.TickCount ^ (int)settings.MemberId),
             Peers, _timing.Wrap(_disk), timedStateMachine, sink)
         {
-            SnapshotProducer = new SnapshotThread(job => Loop.PostRaft(() => Kv!.Runtime.OnSnapshotProduced(job))),
+            SnapshotProducer = new SnapshotThread(log, settings.MemberId.ToString("x16"), job => Loop.PostRaft(() => Kv!.Runtime.OnSnapshotProduced(job))),
         }, stateMachine, this);
         Peers.ReceiveOnLoop = frame => Kv.Runtime.Receive(frame);
         // As etcd's transport: a broken connection reports the peer unreachable (a pipelined follower goes back to
