@@ -27,21 +27,24 @@ public sealed partial class KvStateMachine
 
     /// <summary>
     /// <see cref="HashKv"/> to be computed off the event loop: over a view of the durable store's last committed batch
-    /// when the store offers one and it reaches <paramref name="revision"/> (revision 0 hashes the view's current
-    /// revision), else computed now. Call the result once, on any
+    /// when the store offers one and the view holds everything applied that the answer depends on (the compaction, and
+    /// the revision asked for, or for revision 0 the current one), else computed now. Call the result once, on any
     /// thread; it releases the view.
     /// </summary>
     public Func<KvHash> PrepareHashKv(long revision)
     {
         if (HasDurableStore && _store.Backend.OpenSnapshotView() is { } view)
         {
-            if (revision > view.CurrentRevision)
+            long live = _store.Backend.CurrentRevision;
+            bool behind = view.CompactRevision != _store.Backend.CompactRevision
+                || (revision == 0 ? view.CurrentRevision != live : revision > view.CurrentRevision);
+            if (behind)
             {
-                // Applied but not committed to the store yet (its batch commits within AppliedPersistTicks): the view
-                // does not reach the revision, so it is hashed now, as etcd would answer.
+                // What was applied last (a write, a compaction) is not committed to the store yet (its batch commits
+                // within AppliedPersistTicks): the view would answer from before it, so it is hashed now, as etcd would.
                 view.Dispose();
-                KvHash live = HashKv(revision);
-                return () => live;
+                KvHash current = HashKv(revision);
+                return () => current;
             }
             return () =>
             {
