@@ -23,7 +23,7 @@ public sealed partial class RaftNode
         public uint ExpectedCrc { get; } = first.SnapshotCrc;
         public SnapshotFileWriter File { get; } = file;
         public long Received => File.Length;
-        public uint Crc { get; private set; }
+        public uint Crc => File.Crc;
 
         public bool SameTransfer(ulong term, Message m) => Term == term && From == m.From && Index == m.Index && LogTerm == m.LogTerm
             && Length == (long)m.SnapshotLength && ExpectedCrc == m.SnapshotCrc;
@@ -55,11 +55,7 @@ public sealed partial class RaftNode
             }
         }
 
-        private void Append(ByteString chunk)
-        {
-            File.Write(chunk.Span);
-            Crc = Crc32C.Append(Crc, chunk.Span);
-        }
+        private void Append(ByteString chunk) => File.Write(chunk.Span);
     }
 
     /// <summary>Snapshot chunks this node refused because their CRC-32C failed, and assembled snapshots it discarded

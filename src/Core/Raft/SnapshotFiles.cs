@@ -48,6 +48,9 @@ internal sealed class SnapshotFileWriter(ISnapshotWriter? file, ulong index, ulo
     public override bool CanSeek => false;
     public override bool CanWrite => !_committed;
     public override long Length => _length;
+
+    /// <summary>The CRC-32C of the bytes written so far.</summary>
+    public uint Crc => _crc;
     public override long Position { get => _length; set => throw new NotSupportedException(); }
 
     public override void Write(ReadOnlySpan<byte> buffer)

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Cairn.Core.Kv.Wire;
 using Cairn.Core.Raft;
-using Cairn.Core.StateMachine;
 using Cairn.Core.Wire;
 using Cairn.Host.Api.Wire;
 using Google.Protobuf;
@@ -72,7 +71,7 @@ internal sealed class MaintenanceService(NodeCalls calls) : Maintenance.Maintena
         uint hash = await calls.Ask(() =>
         {
             using var crc = new Crc32CStream();
-            ((IStateMachine)node.Kv.StateMachine).WriteSnapshot(crc);
+            node.Kv.StateMachine.WriteSnapshot(crc);
             return crc.Crc;
         }).ConfigureAwait(false);
         return new HashResponse { Header = calls.Header(), Hash = hash };
